@@ -1,0 +1,50 @@
+# Kindred: `make run` to try the site, `make test` to run every test. Both install what they need.
+SHELL := /bin/bash
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+# Tests run with production-like settings (DEBUG off); only what plain HTTP on localhost needs is relaxed.
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz \
+	SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver
+
+.PHONY: run test install lint format serve clean
+
+run: install
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py seed_demo
+	@echo "Kindred is at http://127.0.0.1:8000 (Ctrl+C to stop)."
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed node_modules/.installed
+
+# pyenv reads .python-version; without pyenv, fall back to a python3.13 on the PATH.
+$(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
+	@if [ ! -x $(PY) ]; then \
+		if command -v pyenv >/dev/null && pyenv prefix $(PYTHON_VERSION) >/dev/null 2>&1; then \
+			"$$(pyenv prefix $(PYTHON_VERSION))/bin/python" -m venv $(VENV); \
+		else python$$(echo $(PYTHON_VERSION) | cut -d. -f1,2) -m venv $(VENV); fi; \
+	fi
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

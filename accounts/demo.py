@@ -1,0 +1,118 @@
+"""Demo members for `seed_demo`. Idempotent: members are looked up by email before creation."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, Biomarker, Profile, TreatmentType, User
+
+DEMO_PASSWORD = "kindred-demo-2026"
+
+# (email, display name, role, diagnosis, stage, year, biomarkers, treatments, location, bio, private fields)
+MEMBERS = [
+    (
+        "maria@example.com",
+        "Maria",
+        Profile.Role.LIVING_WITH,
+        Profile.Diagnosis.NSCLC,
+        Profile.Stage.STAGE_4,
+        2023,
+        ["EGFR"],
+        ["targeted-therapy", "radiation"],
+        "North West England",
+        "Diagnosed at 52 after a cough that would not go away. Two years on a daily tablet and still gardening.",
+        [],
+    ),
+    (
+        "tom@example.com",
+        "Tom",
+        Profile.Role.CAREGIVER,
+        Profile.Diagnosis.SCLC,
+        Profile.Stage.EXTENSIVE,
+        2025,
+        [],
+        ["chemotherapy", "immunotherapy"],
+        "Ohio",
+        "My wife was diagnosed last spring. I am learning to cook, keep track of appointments and ask for help.",
+        ["stage"],
+    ),
+    (
+        "aiko@example.com",
+        "Aiko",
+        Profile.Role.LIVING_WITH,
+        Profile.Diagnosis.NSCLC,
+        Profile.Stage.STAGE_3,
+        2024,
+        ["ALK"],
+        ["targeted-therapy", "clinical-trial"],
+        "Ontario",
+        "Never smoked, diagnosed at 38. Happy to talk about trials and about working through treatment.",
+        ["location", "year_diagnosed"],
+    ),
+    (
+        "samuel@example.com",
+        "Samuel",
+        Profile.Role.LIVING_WITH,
+        Profile.Diagnosis.NSCLC,
+        Profile.Stage.STAGE_1,
+        2022,
+        ["none_unknown"],
+        ["surgery"],
+        "Queensland",
+        "Lobectomy three years ago. Scans every six months. Here to give back what others gave me.",
+        [],
+    ),
+    (
+        "grace@example.com",
+        "Grace",
+        Profile.Role.FRIEND,
+        "",
+        "",
+        None,
+        [],
+        [],
+        "Dublin",
+        "My best friend has mesothelioma. I want to understand what she is going through.",
+        [],
+    ),
+]
+
+STAFF = [
+    ("moderator@example.com", "Rosa (moderator)", MODERATORS_GROUP, False),
+    ("editor@example.com", "Daniel (editor)", EDITORS_GROUP, False),
+    ("admin@example.com", "Kindred admin", None, True),
+]
+
+
+def _member(email: str, display_name: str, *, is_staff: bool = False, is_superuser: bool = False) -> tuple[User, bool]:
+    user = User.objects.filter(email__iexact=email).first()
+    if user:
+        return user, False
+    user = User.objects.create_user(
+        email, DEMO_PASSWORD, display_name=display_name, is_staff=is_staff, is_superuser=is_superuser
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, True
+
+
+def seed() -> list[str]:
+    created = []
+    for email, name, role, diagnosis, stage, year, biomarkers, treatments, location, bio, private in MEMBERS:
+        user, is_new = _member(email, name)
+        if not is_new:
+            continue
+        profile = user.profile
+        profile.role, profile.diagnosis, profile.stage, profile.year_diagnosed = role, diagnosis, stage, year
+        profile.location, profile.bio = location, bio
+        for field in private:
+            setattr(profile, f"{field}_visibility", "only_me")
+        profile.save()
+        profile.biomarkers.set(Biomarker.objects.filter(code__in=biomarkers))
+        profile.treatments.set(TreatmentType.objects.filter(code__in=treatments))
+        created.append(email)
+    for email, name, group, is_superuser in STAFF:
+        user, is_new = _member(email, name, is_staff=is_superuser, is_superuser=is_superuser)
+        if is_new and group:
+            user.groups.add(Group.objects.get(name=group))
+        if is_new:
+            created.append(email)
+    return created

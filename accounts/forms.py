@@ -1,0 +1,151 @@
+from allauth.account.forms import SignupForm
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import Biomarker, Profile, User, Visibility
+
+NONE_OR_UNKNOWN = "none_unknown"
+
+
+class MemberSignupForm(SignupForm):
+    display_name = forms.CharField(
+        label="Your name as others will see it",
+        max_length=60,
+        help_text="A first name or a nickname is fine. Your email address is never shown.",
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Name first: it is what a person expects to be asked first.
+        self.fields = {"display_name": self.fields.pop("display_name"), **self.fields}
+        honeypot = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
+        if honeypot in self.fields:
+            # allauth hides its honeypot with an inline style, which our CSP blocks; a CSS rule
+            # on the field's wrapper (#div_id_<name>) hides it instead.
+            self.fields[honeypot].widget.attrs.pop("style", None)
+        if "password1" in self.fields:
+            self.fields["password1"].label = "Password (optional)"
+            self.fields["password1"].help_text = "Leave this empty to log in with a code we email you each time."
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError("Please enter a name others will see.")
+        return name
+
+
+VISIBILITY_LABELS = {
+    "role": "Who can see why you are here",
+    "diagnosis": "Who can see your diagnosis",
+    "stage": "Who can see your stage",
+    "biomarkers": "Who can see your biomarkers",
+    "treatments": "Who can see your treatments",
+    "year_diagnosed": "Who can see the year",
+    "location": "Who can see where you live",
+}
+
+
+class ProfileForm(forms.ModelForm):
+    display_name = forms.CharField(label="Your name as others see it", max_length=60)
+
+    class Meta:
+        model = Profile
+        fields = [
+            "avatar",
+            "role",
+            "role_visibility",
+            "diagnosis",
+            "diagnosis_visibility",
+            "stage",
+            "stage_visibility",
+            "biomarkers",
+            "biomarkers_visibility",
+            "treatments",
+            "treatments_visibility",
+            "year_diagnosed",
+            "year_diagnosed_visibility",
+            "location",
+            "location_visibility",
+            "bio",
+        ]
+        labels = {
+            "avatar": "Profile picture",
+            "role": "You are here as",
+            "diagnosis": "Diagnosis",
+            "stage": "Stage",
+            "biomarkers": "Biomarkers",
+            "treatments": "Treatments",
+            "year_diagnosed": "Year diagnosed",
+            "location": "Where you live (a region)",
+            "bio": "About you",
+        }
+        help_texts = {
+            "avatar": "JPEG, PNG or WebP, up to 5 MB. We remove location data from the photo.",
+            "biomarkers": "Tick all that your tests found.",
+            "bio": "A few words for others in the community (up to 1,000 characters).",
+        }
+        widgets = {
+            "biomarkers": forms.CheckboxSelectMultiple,
+            "treatments": forms.CheckboxSelectMultiple,
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "year_diagnosed": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **{
+                f"{name}_visibility": forms.Select(attrs={"class": "form-select-sm"}) for name in Profile.PRIVATE_FIELDS
+            },
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].initial = user.display_name
+        self.fields = {"display_name": self.fields.pop("display_name"), **self.fields}
+        for name in Profile.PRIVATE_FIELDS:
+            field = self.fields[f"{name}_visibility"]
+            field.label = VISIBILITY_LABELS[name]
+            field.choices = [(Visibility.MEMBERS, "Members"), (Visibility.ONLY_ME, "Only me")]
+        for name in ("role", "diagnosis", "stage"):
+            self.fields[name].choices = [("", "Prefer not to say"), *self.fields[name].choices[1:]]
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError("Please enter a name others will see.")
+        return name
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if not isinstance(avatar, UploadedFile):
+            return avatar  # unchanged or cleared
+        if avatar.size > settings.AVATAR_MAX_BYTES:
+            raise forms.ValidationError("That picture is larger than 5 MB. Please choose a smaller one.")
+        # Django's ImageField has already refused files Pillow cannot read; check the rest.
+        avatar.seek(0)
+        with Image.open(avatar) as image:
+            if image.format not in {"JPEG", "PNG", "WEBP"}:
+                raise forms.ValidationError("Please choose a JPEG, PNG or WebP picture.")
+            width, height = image.size
+        avatar.seek(0)
+        if max(width, height) > settings.AVATAR_MAX_PIXELS:
+            raise forms.ValidationError("That picture is too large: at most 6000 pixels on a side, please.")
+        if min(width, height) < 32:
+            raise forms.ValidationError("That picture is too small: at least 32 pixels on a side, please.")
+        return avatar
+
+    def clean_year_diagnosed(self):
+        year = self.cleaned_data.get("year_diagnosed")
+        if year is not None and not 1900 <= year <= timezone.now().year:
+            raise forms.ValidationError(f"Please enter a year between 1900 and {timezone.now().year}.")
+        return year
+
+    def clean_biomarkers(self):
+        biomarkers = self.cleaned_data.get("biomarkers") or Biomarker.objects.none()
+        codes = {b.code for b in biomarkers}
+        if NONE_OR_UNKNOWN in codes and len(codes) > 1:
+            raise forms.ValidationError(
+                "“None found or not known” cannot be ticked together with a biomarker. Please untick one."
+            )
+        return biomarkers

@@ -1,0 +1,173 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+MODERATORS_GROUP = "Moderators"
+EDITORS_GROUP = "Editors"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("A member needs an email address.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", max_length=254)
+    display_name = models.CharField(
+        max_length=60,
+        help_text="Shown to other members next to what you write. Never your email address.",
+    )
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive"),
+        ]
+        permissions = [("moderate_community", "Can use the moderation queue")]
+
+    def __str__(self):
+        return self.display_name or f"Member {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("member_detail", args=[self.pk])
+
+
+class Biomarker(models.Model):
+    """A tumour marker a member may list; reference data seeded by a migration."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class TreatmentType(models.Model):
+    """A kind of treatment (surgery, chemotherapy, ...); reference data seeded by a migration."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class Visibility(models.TextChoices):
+    MEMBERS = "members", "Members"
+    ONLY_ME = "only_me", "Only me"
+
+
+# The profile fields a member can hide, in the order the profile shows them.
+PROFILE_PRIVATE_FIELDS = ("role", "diagnosis", "stage", "biomarkers", "treatments", "year_diagnosed", "location")
+
+
+class Profile(models.Model):
+    class Role(models.TextChoices):
+        LIVING_WITH = "living_with", "Living with lung cancer"
+        CAREGIVER = "caregiver", "Caregiver or family"
+        FRIEND = "friend", "Friend"
+        OTHER = "other", "Other"
+
+    class Diagnosis(models.TextChoices):
+        NSCLC = "nsclc", "Non-small cell lung cancer"
+        SCLC = "sclc", "Small cell lung cancer"
+        MESOTHELIOMA = "mesothelioma", "Mesothelioma"
+        OTHER = "other", "Other"
+        NOT_SURE = "not_sure", "Not sure"
+
+    class Stage(models.TextChoices):
+        STAGE_0 = "0", "Stage 0"
+        STAGE_1 = "1", "Stage I"
+        STAGE_2 = "2", "Stage II"
+        STAGE_3 = "3", "Stage III"
+        STAGE_4 = "4", "Stage IV"
+        LIMITED = "limited", "Limited stage (small cell)"
+        EXTENSIVE = "extensive", "Extensive stage (small cell)"
+        NOT_SURE = "not_sure", "Not sure"
+
+    PRIVATE_FIELDS = PROFILE_PRIVATE_FIELDS
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    role = models.CharField(max_length=20, choices=Role, blank=True)
+    diagnosis = models.CharField(max_length=20, choices=Diagnosis, blank=True)
+    stage = models.CharField(max_length=20, choices=Stage, blank=True)
+    biomarkers = models.ManyToManyField(Biomarker, blank=True, related_name="profiles")
+    treatments = models.ManyToManyField(TreatmentType, blank=True, related_name="profiles")
+    year_diagnosed = models.PositiveSmallIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=100, blank=True, help_text="A region, not an address.")
+    bio = models.TextField(max_length=1000, blank=True)
+
+    role_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+    diagnosis_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+    stage_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+    biomarkers_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+    treatments_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+    year_diagnosed_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+    location_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year_diagnosed__isnull=True) | models.Q(year_diagnosed__gte=1900),
+                name="profile_year_diagnosed_plausible",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{field}_visibility__in": Visibility.values}),
+                    name=f"profile_{field}_visibility_valid",
+                )
+                for field in PROFILE_PRIVATE_FIELDS
+            ),
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("member_detail", args=[self.user_id])

@@ -1,0 +1,69 @@
+"""Reads of members' data, filtered to what the viewer may see."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Profile, User, Visibility
+from accounts.permissions import is_member
+
+
+def member_count() -> int:
+    return User.objects.filter(is_active=True).count()
+
+
+@dataclass(frozen=True)
+class ProfileFact:
+    label: str
+    value: str
+    only_me: bool
+
+
+def profile_for_viewer(*, viewer, member_id: int) -> Profile:
+    """A member's profile, for a signed-in member only: visitors never see profiles."""
+    if not is_member(viewer):
+        raise PermissionDenied("Profiles are visible to members only.")
+    return get_object_or_404(
+        Profile.objects.select_related("user").prefetch_related("biomarkers", "treatments"),
+        user_id=member_id,
+        user__is_active=True,
+    )
+
+
+def profile_facts(*, viewer, profile: Profile) -> list[ProfileFact]:
+    """The profile's fields that this viewer may see, in display order.
+
+    The owner sees every field, with those kept private marked; other members see only
+    the fields left visible to members.
+    """
+    is_owner = viewer.pk == profile.user_id
+    facts = []
+    for name in Profile.PRIVATE_FIELDS:
+        only_me = getattr(profile, f"{name}_visibility") == Visibility.ONLY_ME
+        if only_me and not is_owner:
+            continue
+        value = _field_display(profile, name)
+        if value:
+            facts.append(ProfileFact(_LABELS[name], value, only_me))
+    return facts
+
+
+_LABELS = {
+    "role": "Here as",
+    "diagnosis": "Diagnosis",
+    "stage": "Stage",
+    "biomarkers": "Biomarkers",
+    "treatments": "Treatments",
+    "year_diagnosed": "Diagnosed in",
+    "location": "Lives in",
+}
+
+
+def _field_display(profile: Profile, name: str) -> str:
+    if name in ("biomarkers", "treatments"):
+        return ", ".join(item.name for item in getattr(profile, name).all())
+    if name in ("role", "diagnosis", "stage"):
+        return getattr(profile, f"get_{name}_display")() if getattr(profile, name) else ""
+    value = getattr(profile, name)
+    return "" if value in (None, "") else str(value)

@@ -1,0 +1,56 @@
+import logging
+
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+from accounts import selectors as account_selectors
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {"member_count": account_selectors.member_count()},
+    )
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("Health check: the database did not answer")
+        return JsonResponse({"database": "unavailable"}, status=503)
+    return JsonResponse({"database": "ok"})
+
+
+def _error_page(request, template, status):
+    return render(request, template, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, "errors/400.html", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, "errors/403.html", 403)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, "errors/404.html", 404)
+
+
+def server_error(request):
+    # No request context: the failure may have come from a context processor or the database.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,0 +1,72 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# (reading the outbox's user, say) are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+# A closed network: keep Chromium from calling home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[360, 1280], ids=["phone", "desktop"])
+def page(request, browser, live_server, settings):
+    # The live server serves /static/ from the source folders, which know no hashed names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    context = browser.new_context(viewport={"width": request.param, "height": 800}, base_url=live_server.url)
+    page = context.new_page()
+    failures = []
+    page.on("console", lambda msg: msg.type == "error" and failures.append(msg.text))
+    page.on("requestfailed", lambda req: failures.append(f"request failed: {req.url}"))
+    page.on("response", lambda resp: resp.status >= 400 and failures.append(f"{resp.status}: {resp.url}"))
+    page.console_failures = failures
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical WCAG 2.x A/AA violations on the page as it stands."""
+    # Evaluated through the DevTools protocol, so the page's CSP (which would block an
+    # injected <script>) stays on for the rest of the test.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)

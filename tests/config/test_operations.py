@@ -1,0 +1,113 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+ROOT = Path(settings.BASE_DIR)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_django(code: str, **env_overrides) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in env_overrides or env_overrides[k] is not None}
+    env.update({k: v for k, v in env_overrides.items() if v is not None})
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_healthz_says_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_says_503_when_the_database_does_not_answer(tmp_path):
+    # A real unreachable database: a SQLite file in a folder that does not exist.
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    result = run_django(code, DATABASE_URL=f"sqlite:///{tmp_path}/missing/folder/db.sqlite3")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"status": 503, "body": {"database": "unavailable"}}
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_django("import django; django.setup()", DEBUG="false", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_development_starts_without_a_secret_key():
+    result = run_django("import django; django.setup(); print('started')", DEBUG="true", SECRET_KEY="")
+    assert result.returncode == 0, result.stderr
+
+
+def test_mail_is_configured_only_through_mailers():
+    code = "import django, json; django.setup(); from django.conf import settings;print(json.dumps(settings.MAILERS))"
+    result = run_django(code, EMAIL_URL="smtp+tls://user:pw@mail.example.org:587")
+    assert result.returncode == 0, result.stderr
+    mailer = json.loads(result.stdout.strip().splitlines()[-1])["default"]
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"]["host"] == "mail.example.org"
+    assert mailer["OPTIONS"]["port"] == 587
+    assert mailer["OPTIONS"]["use_tls"] is True
+
+
+def test_the_404_page_is_in_the_site_style(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "We could not find that page" in page
+    assert "Skip to main content" in page
+
+
+def test_the_500_page_shows_no_stack_trace(settings):
+    settings.ROOT_URLCONF = "tests.config.urls_with_failure"
+    client = Client(raise_request_exception=False)
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "secret internal detail" not in page
+    assert "Traceback" not in page
+
+
+def test_the_403_page_is_in_the_site_style(settings, client):
+    settings.ROOT_URLCONF = "tests.config.urls_with_failure"
+    response = client.get("/forbidden/")
+    assert response.status_code == 403
+    assert "This page is not open to you" in response.content.decode()
+
+
+def test_an_expired_form_explains_what_to_do():
+    # A POST without a CSRF token: typically a form left open for hours.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"login": "a@example.com", "password": "x"})
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+
+
+def test_the_400_page_is_in_the_site_style(client):
+    response = client.get("/", headers={"host": "evil.example.org"})
+    assert response.status_code == 400
+    assert "did not make sense" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/about/", "/guidelines/", "/privacy/", "/terms/"])
+def test_public_pages_are_real_pages_with_the_medical_disclaimer(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Kindred is not medical advice." in page
+    assert "<main" in page and 'aria-label="Main"' in page

@@ -1,0 +1,28 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits live in the cache; one test's log-ins must not throttle the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(display_name="Ada")
+
+
+@pytest.fixture
+def other_member(db):
+    return UserFactory(display_name="Ben")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client

@@ -1,0 +1,35 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, User
+
+PASSWORD = "a-long-test-password-1234"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@example.com")
+    display_name = factory.Faker("first_name")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        user = model_class.objects.create_user(*args, password=PASSWORD, **kwargs)
+        # Members in the wild have verified their address before they can log in.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+
+class ModeratorFactory(UserFactory):
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        obj.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+
+
+class EditorFactory(UserFactory):
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        obj.groups.add(Group.objects.get(name=EDITORS_GROUP))

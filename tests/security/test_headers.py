@@ -1,0 +1,43 @@
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_has_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_pages_load_nothing_from_another_host(client, member):
+    client.force_login(member)
+    for path in ["/", "/accounts/signup/", "/profile/edit/", f"/members/{member.pk}/", "/privacy/"]:
+        page = client.get(path).content.decode()
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+        external = [s for s in sources if s.startswith(("http://", "https://", "//"))]
+        assert external == [], (path, external)
+
+
+def test_no_inline_style_attributes_that_the_policy_would_block(client):
+    for path in ["/", "/accounts/signup/", "/accounts/login/"]:
+        assert ' style="' not in client.get(path).content.decode(), path
+
+
+def test_bootstrap_and_htmx_come_from_installed_packages():
+    assert finders.find("vendor/bootstrap/css/bootstrap.min.css")
+    assert finders.find("django_htmx/htmx-2.min.js")
+
+
+def test_the_session_cookie_is_not_readable_by_scripts(client, member):
+    from tests.factories import PASSWORD
+
+    response = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
