@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.browser.conftest import axe_violations, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 PASSWORD = "a-walk-by-the-river-2026"

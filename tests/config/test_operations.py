@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 ROOT = Path(settings.BASE_DIR)
@@ -111,3 +112,43 @@ def test_public_pages_are_real_pages_with_the_medical_disclaimer(client, path):
     page = response.content.decode()
     assert "Kindred is not medical advice." in page
     assert "<main" in page and 'aria-label="Main"' in page
+
+
+def test_a_database_restart_costs_no_more_than_the_requests_in_flight():
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection pool is used on PostgreSQL only")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        this_test_pid = cursor.fetchone()[0]
+    # A real WSGI handler (the test Client keeps connections open between requests): one request,
+    # then every server connection of that process is killed, as a restart would, then the next.
+    code = """
+import os
+import django; django.setup()
+import psycopg
+from django.core.wsgi import get_wsgi_application
+from django.test import RequestFactory
+
+app = get_wsgi_application()
+
+def get(path):
+    status = []
+    body = app(RequestFactory().get(path).environ, lambda s, h: status.append(s))
+    b"".join(body)
+    body.close()
+    return status[0].split()[0]
+
+first = get("/healthz")
+with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as killer:
+    killer.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+        [int(os.environ["SPARE_PID"])],
+    )
+print(first, get("/healthz"), get("/"))
+"""
+    result = run_django(code, DATABASE_URL=url, ALLOWED_HOSTS="testserver", SPARE_PID=str(this_test_pid))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["200", "200", "200"]
