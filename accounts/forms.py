@@ -3,8 +3,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from PIL import Image
 
+from accounts.images import validate_picture
 from accounts.models import Biomarker, Profile, User, Visibility
 
 NONE_OR_UNKNOWN = "none_unknown"
@@ -118,21 +118,8 @@ class ProfileForm(forms.ModelForm):
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")
-        if not isinstance(avatar, UploadedFile):
-            return avatar  # unchanged or cleared
-        if avatar.size > settings.AVATAR_MAX_BYTES:
-            raise forms.ValidationError("That picture is larger than 5 MB. Please choose a smaller one.")
-        # Django's ImageField has already refused files Pillow cannot read; check the rest.
-        avatar.seek(0)
-        with Image.open(avatar) as image:
-            if image.format not in {"JPEG", "PNG", "WEBP"}:
-                raise forms.ValidationError("Please choose a JPEG, PNG or WebP picture.")
-            width, height = image.size
-        avatar.seek(0)
-        if max(width, height) > settings.AVATAR_MAX_PIXELS:
-            raise forms.ValidationError("That picture is too large: at most 6000 pixels on a side, please.")
-        if min(width, height) < 32:
-            raise forms.ValidationError("That picture is too small: at least 32 pixels on a side, please.")
+        if isinstance(avatar, UploadedFile):
+            validate_picture(avatar, max_bytes=settings.AVATAR_MAX_BYTES, max_side=settings.AVATAR_MAX_PIXELS)
         return avatar
 
     def clean_year_diagnosed(self):
