@@ -37,8 +37,15 @@ ROLE_PERMISSIONS = {
         ("accounts", "view_user"),
         ("accounts", "view_profile"),
     ],
+    # Editors write; publishing, archiving and deleting stay with staff holding articles.publish_article.
     "Editors": [
         ("accounts", "view_user"),
+        *(
+            ("articles", f"{action}_{model}")
+            for model in ("article", "reference", "contributor", "topic")
+            for action in ("add", "change", "view")
+        ),
+        ("articles", "view_articlerevision"),
     ],
 }
 

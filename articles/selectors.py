@@ -1,0 +1,79 @@
+"""Reads of articles, filtered to what the viewer may see.
+
+Readers see an article only while it is published and its `published_at` has passed, so a
+scheduled article appears on time without any cron job. Drafts, articles in review, scheduled
+and archived articles answer 404 to everyone except staff who may preview them. Archived
+articles answer 404 too rather than showing an "archived" notice: an article we withdrew may
+hold advice we no longer stand behind, and a 404 keeps it out of search engines' caches.
+"""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from articles.models import Article, Contributor, Topic
+from articles.permissions import can_preview
+
+LIST_FIELDS_DEFERRED = ("body", "body_html", "toc", "cited_reference_numbers")
+
+
+def published_articles() -> QuerySet[Article]:
+    return Article.objects.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+def review_overdue_q() -> Q:
+    return Q(status=Article.Status.PUBLISHED, review_due_at__lt=timezone.now())
+
+
+def article_list(*, topic: Topic | None = None) -> QuerySet[Article]:
+    """Published articles for lists and feeds, newest first, with what a card shows."""
+    articles = published_articles().select_related("author", "reviewer").defer(*LIST_FIELDS_DEFERRED)
+    if topic is not None:
+        articles = articles.filter(topics=topic)
+    return articles.order_by("-published_at", "-pk")
+
+
+def latest_articles(*, limit: int = 3) -> list[Article]:
+    return list(article_list()[:limit])
+
+
+def topics() -> QuerySet[Topic]:
+    return Topic.objects.all()
+
+
+def topic_by_slug(*, slug: str) -> Topic:
+    return get_object_or_404(Topic, slug=slug)
+
+
+def article_for_viewer(*, viewer, slug: str) -> Article:
+    """The article with everything its page shows, or 404 when this viewer may not see it."""
+    articles = Article.objects.select_related("author", "reviewer").prefetch_related("topics", "references")
+    if not can_preview(viewer):
+        articles = articles.filter(pk__in=published_articles().values("pk"))
+    try:
+        return articles.get(slug=slug)
+    except Article.DoesNotExist as exc:
+        raise Http404("No article here.") from exc
+
+
+def related_articles(*, article: Article, limit: int = 3) -> list[Article]:
+    """Published articles sharing the most topics with this one (uses the prefetched topics)."""
+    topic_ids = [topic.pk for topic in article.topics.all()]
+    if not topic_ids:
+        return []
+    return list(
+        article_list()
+        .filter(topics__in=topic_ids)
+        .exclude(pk=article.pk)
+        .annotate(shared_topics=Count("topics"))
+        .order_by("-shared_topics", "-published_at")[:limit]
+    )
+
+
+def contributor_by_id(*, contributor_id: int) -> Contributor:
+    return get_object_or_404(Contributor, pk=contributor_id)
+
+
+def contributor_articles(*, contributor: Contributor) -> QuerySet[Article]:
+    return article_list().filter(Q(author=contributor) | Q(reviewer=contributor))

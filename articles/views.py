@@ -1,0 +1,69 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from articles import selectors
+from articles.seo import absolute_url, article_structured_data, json_for_script
+
+ARTICLES_PER_PAGE = 10
+
+
+@require_GET
+def article_list(request):
+    topic_slug = request.GET.get("topic")
+    topic = selectors.topic_by_slug(slug=topic_slug) if topic_slug else None
+    page = Paginator(selectors.article_list(topic=topic), ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "articles/article_list.html",
+        {"page": page, "articles": page.object_list, "topic": topic, "topics": selectors.topics()},
+    )
+
+
+@require_GET
+def article_detail(request, slug: str):
+    article = selectors.article_for_viewer(viewer=request.user, slug=slug)
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "references": article.references.all(),
+            "related_articles": selectors.related_articles(article=article),
+            "canonical_url": absolute_url(article.get_absolute_url()),
+            "structured_data": json_for_script(article_structured_data(article=article)),
+            "is_preview": not article.is_public,
+        },
+    )
+    if not article.is_public:
+        # A staff preview must not be cached by a proxy and served to readers.
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def topic_detail(request, slug: str):
+    topic = selectors.topic_by_slug(slug=slug)
+    return render(
+        request,
+        "articles/topic_detail.html",
+        {
+            "topic": topic,
+            "articles": selectors.article_list(topic=topic),
+            "canonical_url": absolute_url(topic.get_absolute_url()),
+        },
+    )
+
+
+@require_GET
+def contributor_detail(request, contributor_id: int):
+    contributor = selectors.contributor_by_id(contributor_id=contributor_id)
+    return render(
+        request,
+        "articles/contributor_detail.html",
+        {
+            "contributor": contributor,
+            "articles": selectors.contributor_articles(contributor=contributor),
+            "canonical_url": absolute_url(contributor.get_absolute_url()),
+        },
+    )
