@@ -1,5 +1,6 @@
 """Who may do what: each role check lives here and nowhere else."""
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 
 from accounts.models import EDITORS_GROUP, MODERATORS_GROUP
@@ -23,3 +24,18 @@ def needs_two_factor(user) -> bool:
         return False
     privileged = user.is_staff or user.groups.filter(name__in=[MODERATORS_GROUP, EDITORS_GROUP]).exists()
     return privileged and not is_mfa_enabled(user)
+
+
+def has_verified_email(user) -> bool:
+    if not is_member(user):
+        return False
+    cached = getattr(user, "_kindred_verified", None)
+    if cached is None:
+        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
+        user._kindred_verified = cached
+    return cached
+
+
+def can_read_community(user) -> bool:
+    """Member-written content is for signed-in members whose email address is verified."""
+    return has_verified_email(user)

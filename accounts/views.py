@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from accounts import selectors, services
 from accounts.forms import ProfileForm
 from accounts.permissions import is_member
+from community import selectors as community_selectors
 
 # Media under these folders is public (article images); everything else is members' own.
 PUBLIC_MEDIA_PREFIXES = ("articles/", "contributors/")
@@ -36,6 +37,10 @@ def profile_edit(request):
 @login_required
 def member_detail(request, member_id: int):
     profile = selectors.profile_for_viewer(viewer=request.user, member_id=member_id)
+    is_owner = profile.user_id == request.user.pk
+    # Someone who blocked the viewer is simply not there for them.
+    if not is_owner and community_selectors.blocked_by(blocker_id=member_id, viewer_id=request.user.pk):
+        raise Http404
     return render(
         request,
         "accounts/member_detail.html",
@@ -43,7 +48,10 @@ def member_detail(request, member_id: int):
             "profile": profile,
             "member": profile.user,
             "facts": selectors.profile_facts(viewer=request.user, profile=profile),
-            "is_owner": profile.user_id == request.user.pk,
+            "is_owner": is_owner,
+            "relations": None
+            if is_owner
+            else community_selectors.team_relations(viewer=request.user, member=profile.user),
         },
     )
 

@@ -1,1 +1,225 @@
+"""What members write and how they connect: updates, comments, reactions, questions, answers, teams.
 
+Counters (reactions, comments, answers, helpful votes) are kept on the item and changed by the
+services in the same transaction as the row they count, so list pages never COUNT per item.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class Update(models.Model):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(max_length=5000, blank=True)
+    picture = models.ImageField(
+        upload_to="updates/", blank=True, width_field="picture_width", height_field="picture_height"
+    )
+    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_alt = models.CharField("picture description", max_length=250, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    hug_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+    thanks_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text="") | ~Q(picture=""), name="update_has_text_or_picture"),
+        ]
+        indexes = [models.Index(fields=["author", "-created_at"], name="update_author_recent")]
+
+    def __str__(self):
+        return f"Update {self.pk} by {self.author}"
+
+    def get_absolute_url(self):
+        return reverse("update_detail", args=[self.pk])
+
+
+class Question(models.Model):
+    TITLE_MIN = 15
+    TITLE_MAX = 200
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions")
+    title = models.CharField(max_length=TITLE_MAX)
+    slug = models.SlugField(max_length=80, blank=True)
+    details = models.TextField(max_length=10000, blank=True)
+    topic = models.ForeignKey(
+        "articles.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    # Shown to everyone, members included, as "A Kindred member"; moderators still see the author.
+    is_anonymous = models.BooleanField("post as “A Kindred member”", default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    answer_count = models.PositiveIntegerField(default=0)
+    # The sum of helpful votes on its answers: "most helpful" sorts on it.
+    helpful_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("title"), 15),
+                name="question_title_at_least_15_characters",
+                violation_error_message="A question title needs at least 15 characters.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["answer_count", "-created_at"], name="question_unanswered"),
+            models.Index(fields=["-helpful_count", "-created_at"], name="question_most_helpful"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.slug = slugify(self.title)[:80] or "question"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("question_detail", args=[self.pk, self.slug or "question"])
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(max_length=10000)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # The asker's choice: "this helped me most". At most one per question.
+    is_accepted = models.BooleanField(default=False)
+    helpful_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-is_accepted", "-helpful_count", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"], condition=Q(is_accepted=True), name="one_accepted_answer_per_question"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="answer_has_text"),
+        ]
+
+    def __str__(self):
+        return f"Answer {self.pk} to {self.question_id}"
+
+    def get_absolute_url(self):
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+
+class HelpfulVote(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="helpful_votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["answer", "member"], name="one_helpful_vote_per_member")]
+
+    def __str__(self):
+        return f"{self.member} found answer {self.answer_id} helpful"
+
+
+class Comment(models.Model):
+    """A comment on exactly one of: an article, an update, an answer. Replies go one level deep."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(
+        "articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    update = models.ForeignKey(Update, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # A deleted comment with replies stays as "comment removed" so the thread still reads.
+    is_removed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(article__isnull=False, update__isnull=True, answer__isnull=True)
+                    | Q(article__isnull=True, update__isnull=False, answer__isnull=True)
+                    | Q(article__isnull=True, update__isnull=True, answer__isnull=False)
+                ),
+                name="comment_has_exactly_one_target",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="comment_not_its_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["article", "created_at"], name="comment_article_thread"),
+            models.Index(fields=["update", "created_at"], name="comment_update_thread"),
+            models.Index(fields=["answer", "created_at"], name="comment_answer_thread"),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} by {self.author}"
+
+    @property
+    def target(self):
+        return self.article or self.update or self.answer
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        HUG = "hug", "Hug"
+        LIKE = "like", "Like"
+        THANKS = "thanks", "Thanks"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions")
+    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(max_length=10, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "update", "kind"], name="one_reaction_of_a_kind_per_member"),
+            models.CheckConstraint(condition=Q(kind__in=["hug", "like", "thanks"]), name="reaction_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.kind} on update {self.update_id}"
+
+
+class TeamMembership(models.Model):
+    """`member` added `teammate` to their team (a follow: no approval needed)."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships")
+    teammate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="added_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "teammate"], name="team_membership_unique"),
+            models.CheckConstraint(condition=~Q(member=F("teammate")), name="team_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.teammate} in {self.member}'s team"
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.blocker} blocked {self.blocked}"

@@ -237,3 +237,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Posting limits (community/services.py). A member counts as new for NEW_MEMBER_DAYS after joining.
+POSTING_MIN_INTERVAL_SECONDS = env.int("POSTING_MIN_INTERVAL_SECONDS", default=15)
+NEW_MEMBER_DAYS = 7
+DAILY_LIMITS_NEW_MEMBER = {"question": 10, "comment": 50, "update": 20, "answer": 50}
+DAILY_LIMITS_MEMBER = {"question": 30, "comment": 300, "update": 100, "answer": 300}
+UPDATE_PICTURE_MAX_BYTES = 10 * 1024 * 1024
+UPDATE_PICTURE_MAX_PIXELS = 12000
+UPDATE_PICTURE_SIZE = 1600

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("community.urls")),
     path("", include("articles.urls")),
     path("", include("config.pages")),
 ]

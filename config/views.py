@@ -7,6 +7,9 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from accounts import selectors as account_selectors
+from accounts.permissions import can_read_community
+from articles import selectors as article_selectors
+from community import selectors as community_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +18,12 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"member_count": account_selectors.member_count()},
+        {
+            "member_count": account_selectors.member_count(),
+            "latest_articles": article_selectors.latest_articles(limit=3),
+            "recent_questions": community_selectors.questions(tab="newest")[:5],
+            "can_read": can_read_community(request.user),
+        },
     )
 
 

@@ -197,13 +197,13 @@ def test_the_sitemap_is_valid_xml_listing_published_articles_topics_and_pages(cl
 
 
 def _detail_queries(django_assert_num_queries, client, article):
-    with django_assert_num_queries(4) as captured:
+    with django_assert_num_queries(5) as captured:
         assert client.get(article.get_absolute_url()).status_code == 200
     return captured
 
 
 def test_the_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    # article, its topics, its references, related articles
+    # article, its topics, its references, related articles, and the comment count for visitors
     small = PublishedArticleFactory(references=1, topics=[TopicFactory()])
     _detail_queries(django_assert_num_queries, client, small)
 

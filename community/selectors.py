@@ -1,0 +1,179 @@
+"""Reads of community content, filtered to what the viewer may see. Every page that lists
+member-written content goes through here, so the rules (members only, blocks) hold everywhere."""
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User, Visibility
+from accounts.permissions import can_read_community
+from community.models import Answer, Block, Comment, HelpfulVote, Question, Reaction, TeamMembership, Update
+
+FEED_SCOPES = ("all", "like_me", "team")
+QUESTION_TABS = ("newest", "unanswered", "most_helpful")
+
+
+def require_community_reader(viewer) -> None:
+    if not can_read_community(viewer):
+        raise PermissionDenied("Community content is for members.")
+
+
+def is_blocked_between(a_id: int, b_id: int) -> bool:
+    return Block.objects.filter(Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)).exists()
+
+
+def blocked_by(*, blocker_id: int, viewer_id: int) -> bool:
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=viewer_id).exists()
+
+
+def blocked_member_ids(viewer) -> QuerySet:
+    """Members the viewer blocked or who blocked the viewer, as a subquery."""
+    return User.objects.filter(Q(blocks_received__blocker=viewer) | Q(blocks_made__blocked=viewer)).values("pk")
+
+
+def _with_author(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("author", "author__profile")
+
+
+def feed_updates(*, viewer, scope: str = "all") -> QuerySet:
+    """Updates for the activity feed, newest first. Paginate the result; each row needs no more queries."""
+    require_community_reader(viewer)
+    updates = _with_author(Update.objects.all()).exclude(author__in=blocked_member_ids(viewer))
+    if scope == "team":
+        updates = updates.filter(author__in=TeamMembership.objects.filter(member=viewer).values("teammate"))
+    elif scope == "like_me":
+        updates = updates.filter(author__in=members_like_viewer(viewer=viewer).values("pk"))
+    return updates
+
+
+def members_like_viewer(*, viewer) -> QuerySet:
+    """Members who share the viewer's diagnosis or one of the viewer's biomarkers, counting only
+    what both left visible to members."""
+    profile = viewer.profile
+    same = Q(pk__in=[])
+    if profile.diagnosis and profile.diagnosis not in ("other", "not_sure"):
+        same |= Q(profile__diagnosis=profile.diagnosis, profile__diagnosis_visibility=Visibility.MEMBERS)
+    biomarker_ids = list(profile.biomarkers.exclude(code="none_unknown").values_list("pk", flat=True))
+    if biomarker_ids:
+        same |= Q(profile__biomarkers__in=biomarker_ids, profile__biomarkers_visibility=Visibility.MEMBERS)
+    return User.objects.filter(same, is_active=True).exclude(pk=viewer.pk).distinct()
+
+
+def viewer_reactions(*, viewer, updates) -> set[tuple[int, str]]:
+    """(update id, kind) pairs the viewer has given, for one page of updates, in one query."""
+    ids = [u.pk for u in updates]
+    return set(Reaction.objects.filter(member=viewer, update_id__in=ids).values_list("update_id", "kind"))
+
+
+def update_for_viewer(*, viewer, update_id: int) -> Update:
+    require_community_reader(viewer)
+    update = get_object_or_404(_with_author(Update.objects.all()), pk=update_id)
+    if is_blocked_between(viewer.pk, update.author_id):
+        raise PermissionDenied("This update is not available to you.")
+    return update
+
+
+def comment_thread(*, viewer, **target) -> list[Comment]:
+    """Top-level comments on one target with their replies prefetched (two queries in all)."""
+    require_community_reader(viewer)
+    blocked = blocked_member_ids(viewer)
+    replies = _with_author(Comment.objects.exclude(author__in=blocked))
+    return list(
+        _with_author(Comment.objects.filter(parent__isnull=True, **target))
+        .exclude(author__in=blocked)
+        .prefetch_related(Prefetch("replies", queryset=replies))
+    )
+
+
+def article_comment_count(*, article) -> int:
+    return Comment.objects.filter(article=article, is_removed=False).count()
+
+
+def questions(*, tab: str = "newest", topic=None) -> QuerySet:
+    """Question rows for lists. Titles and counts are public; authors are shown to members only."""
+    rows = _with_author(Question.objects.select_related("topic"))
+    if topic is not None:
+        rows = rows.filter(topic=topic)
+    if tab == "unanswered":
+        return rows.filter(answer_count=0).order_by("-created_at", "-id")
+    if tab == "most_helpful":
+        return rows.order_by("-helpful_count", "-answer_count", "-created_at")
+    return rows.order_by("-created_at", "-id")
+
+
+def question_for_page(*, question_id: int) -> Question:
+    return get_object_or_404(_with_author(Question.objects.select_related("topic")), pk=question_id)
+
+
+def answers_for_viewer(*, viewer, question: Question) -> list[Answer]:
+    """Answers with their comment threads, the viewer's helpful votes marked: a fixed number of queries."""
+    require_community_reader(viewer)
+    blocked = blocked_member_ids(viewer)
+    comments = _with_author(Comment.objects.filter(parent__isnull=True).exclude(author__in=blocked)).prefetch_related(
+        Prefetch("replies", queryset=_with_author(Comment.objects.exclude(author__in=blocked)))
+    )
+    return list(
+        _with_author(question.answers.exclude(author__in=blocked))
+        .annotate(voted=Exists(HelpfulVote.objects.filter(answer=OuterRef("pk"), member=viewer)))
+        .prefetch_related(Prefetch("comments", queryset=comments, to_attr="thread"))
+    )
+
+
+def similar_questions(*, title: str, limit: int = 5) -> list[Question]:
+    title = " ".join(title.split())
+    if len(title) < 4:
+        return []
+    if connection.vendor == "postgresql":
+        return list(
+            Question.objects.annotate(similarity=TrigramSimilarity("title", title))
+            .filter(similarity__gt=0.2)
+            .order_by("-similarity")[:limit]
+        )
+    # SQLite (local runs): any question sharing a longer word with the title.
+    words = [w for w in title.lower().split() if len(w) > 4][:6]
+    if not words:
+        return []
+    match = Q()
+    for word in words:
+        match |= Q(title__icontains=word)
+    return list(Question.objects.filter(match).order_by("-answer_count", "-created_at")[:limit])
+
+
+MEMBER_FILTERS = ("role", "diagnosis", "biomarker", "treatment", "location")
+
+
+def find_members(*, viewer, role="", diagnosis="", biomarker="", treatment="", location="") -> QuerySet:
+    """Members like you: every filter matches only fields the member left visible to members."""
+    require_community_reader(viewer)
+    members = (
+        User.objects.filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=blocked_member_ids(viewer))
+        .select_related("profile")
+        .order_by("-date_joined", "-pk")
+    )
+    if role:
+        members = members.filter(profile__role=role, profile__role_visibility=Visibility.MEMBERS)
+    if diagnosis:
+        members = members.filter(profile__diagnosis=diagnosis, profile__diagnosis_visibility=Visibility.MEMBERS)
+    if biomarker:
+        members = members.filter(profile__biomarkers__code=biomarker, profile__biomarkers_visibility=Visibility.MEMBERS)
+    if treatment:
+        members = members.filter(profile__treatments__code=treatment, profile__treatments_visibility=Visibility.MEMBERS)
+    if location:
+        members = members.filter(profile__location__icontains=location, profile__location_visibility=Visibility.MEMBERS)
+    return members.distinct()
+
+
+def team_relations(*, viewer, member) -> dict:
+    return {
+        "in_my_team": TeamMembership.objects.filter(member=viewer, teammate=member).exists(),
+        "i_blocked": Block.objects.filter(blocker=viewer, blocked=member).exists(),
+    }
+
+
+def added_me(*, viewer) -> QuerySet:
+    """Who added the viewer to their team: members see who follows them, and can block."""
+    return User.objects.filter(team_memberships__teammate=viewer).select_related("profile").order_by("display_name")

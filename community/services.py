@@ -1,0 +1,275 @@
+"""Writes to community content. Each function checks that the actor may act, changes data in one
+transaction, and keeps the counters on the item in step with the rows they count."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.images import reencode_picture
+from accounts.models import User
+from accounts.permissions import can_read_community, is_moderator
+from community.models import Answer, Block, Comment, HelpfulVote, Question, Reaction, TeamMembership, Update
+from community.selectors import is_blocked_between
+
+
+class PostingLimitReached(ValidationError):
+    pass
+
+
+def _require_member(actor: User) -> None:
+    if not can_read_community(actor):
+        raise PermissionDenied("Only members with a verified email address can post.")
+
+
+def _daily_count(author: User, kind: str, since) -> int:
+    model = {"update": Update, "question": Question, "answer": Answer, "comment": Comment}[kind]
+    return model.objects.filter(author=author, created_at__gte=since).count()
+
+
+def _enforce_posting_limits(author: User, kind: str) -> None:
+    """Counted from the database, so the limits hold across processes and machines."""
+    now = timezone.now()
+    interval = timedelta(seconds=settings.POSTING_MIN_INTERVAL_SECONDS)
+    for model in (Update, Question, Answer, Comment):
+        if model.objects.filter(author=author, created_at__gt=now - interval).exists():
+            seconds = settings.POSTING_MIN_INTERVAL_SECONDS
+            raise PostingLimitReached(
+                f"You are posting very quickly. Please wait {seconds} seconds between posts; "
+                "what you wrote is still here."
+            )
+    is_new = author.date_joined > now - timedelta(days=settings.NEW_MEMBER_DAYS)
+    limits = settings.DAILY_LIMITS_NEW_MEMBER if is_new else settings.DAILY_LIMITS_MEMBER
+    if _daily_count(author, kind, now - timedelta(days=1)) >= limits[kind]:
+        raise PostingLimitReached(
+            f"You have reached today's limit of {limits[kind]} {kind}s. "
+            "Please try again tomorrow; this keeps Kindred safe from spam."
+        )
+
+
+def _store_picture(upload):
+    return reencode_picture(upload=upload, max_side=settings.UPDATE_PICTURE_SIZE)
+
+
+@transaction.atomic
+def update_create(*, author: User, text: str, picture=None, picture_alt: str = "") -> Update:
+    _require_member(author)
+    text = text.strip()
+    if not text and not picture:
+        raise ValidationError("An update needs text or a picture.")
+    _enforce_posting_limits(author, "update")
+    update = Update(author=author, text=text, picture_alt=picture_alt.strip() if picture else "")
+    if picture:
+        stored = _store_picture(picture)
+        update.picture.save(stored.name, stored, save=False)
+    update.save()
+    return update
+
+
+@transaction.atomic
+def update_edit(*, actor: User, update: Update, text: str, picture_alt: str = "") -> Update:
+    if actor.pk != update.author_id:
+        raise PermissionDenied("Only the author can edit an update.")
+    text = text.strip()
+    if not text and not update.picture:
+        raise ValidationError("An update needs text or a picture.")
+    update.text = text
+    if update.picture:
+        update.picture_alt = picture_alt.strip()
+    update.edited_at = timezone.now()
+    update.save(update_fields=["text", "picture_alt", "edited_at"])
+    return update
+
+
+@transaction.atomic
+def update_delete(*, actor: User, update: Update) -> None:
+    if actor.pk != update.author_id:
+        raise PermissionDenied("Only the author can delete an update.")
+    picture = update.picture.name if update.picture else ""
+    update.delete()
+    if picture:
+        transaction.on_commit(lambda: default_storage.delete(picture))
+
+
+def _comment_target_author(*, article=None, update=None, answer=None):
+    if update is not None:
+        return update.author_id
+    if answer is not None:
+        return answer.author_id
+    return None
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    author: User,
+    text: str,
+    article=None,
+    update: Update | None = None,
+    answer: Answer | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    _require_member(author)
+    text = text.strip()
+    if not text:
+        raise ValidationError("A comment needs some text.")
+    target_author = _comment_target_author(article=article, update=update, answer=answer)
+    if target_author and is_blocked_between(author.pk, target_author):
+        raise PermissionDenied("You cannot comment here.")
+    if parent is not None:
+        same_target = (parent.article_id, parent.update_id, parent.answer_id) == (
+            getattr(article, "pk", None),
+            getattr(update, "pk", None),
+            getattr(answer, "pk", None),
+        )
+        if not same_target or parent.is_removed:
+            raise ValidationError("That comment cannot be replied to.")
+        # One level of replies: a reply to a reply joins the same thread.
+        parent = parent.parent or parent
+        if is_blocked_between(author.pk, parent.author_id):
+            raise PermissionDenied("You cannot reply to this comment.")
+    _enforce_posting_limits(author, "comment")
+    comment = Comment.objects.create(
+        author=author, text=text, article=article, update=update, answer=answer, parent=parent
+    )
+    _change_comment_count(comment, +1)
+    return comment
+
+
+def _change_comment_count(comment: Comment, delta: int) -> None:
+    if comment.update_id:
+        Update.objects.filter(pk=comment.update_id).update(comment_count=F("comment_count") + delta)
+    elif comment.answer_id:
+        Answer.objects.filter(pk=comment.answer_id).update(comment_count=F("comment_count") + delta)
+    # Article comment counts are counted per article page (one query), not stored on the article:
+    # the articles app does not know about comments.
+
+
+@transaction.atomic
+def comment_delete(*, actor: User, comment: Comment) -> None:
+    if actor.pk != comment.author_id and not is_moderator(actor):
+        raise PermissionDenied("Only the author can delete a comment.")
+    if comment.is_removed:
+        return
+    if comment.replies.exists():
+        comment.is_removed = True
+        comment.text = ""
+        comment.save(update_fields=["is_removed", "text"])
+    else:
+        comment.delete()
+    _change_comment_count(comment, -1)
+
+
+@transaction.atomic
+def reaction_toggle(*, member: User, update: Update, kind: str) -> bool:
+    """Add the reaction, or take it back if the member already gave it. Returns whether it is on."""
+    _require_member(member)
+    if kind not in Reaction.Kind.values:
+        raise ValidationError("Unknown reaction.")
+    if is_blocked_between(member.pk, update.author_id):
+        raise PermissionDenied("You cannot react to this update.")
+    counter = f"{kind}_count"
+    deleted, _ = Reaction.objects.filter(member=member, update=update, kind=kind).delete()
+    if deleted:
+        Update.objects.filter(pk=update.pk).update(**{counter: F(counter) - 1})
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(member=member, update=update, kind=kind)
+    except IntegrityError:
+        return True  # a double click raced us: the reaction is on, counted once
+    Update.objects.filter(pk=update.pk).update(**{counter: F(counter) + 1})
+    return True
+
+
+@transaction.atomic
+def question_ask(*, author: User, title: str, details: str = "", topic=None, is_anonymous: bool = False) -> Question:
+    _require_member(author)
+    title = " ".join(title.split())
+    if not Question.TITLE_MIN <= len(title) <= Question.TITLE_MAX:
+        raise ValidationError(f"A question title needs {Question.TITLE_MIN} to {Question.TITLE_MAX} characters.")
+    _enforce_posting_limits(author, "question")
+    return Question.objects.create(
+        author=author, title=title, details=details.strip(), topic=topic, is_anonymous=is_anonymous
+    )
+
+
+@transaction.atomic
+def answer_create(*, author: User, question: Question, text: str) -> Answer:
+    _require_member(author)
+    text = text.strip()
+    if not text:
+        raise ValidationError("An answer needs some text.")
+    if is_blocked_between(author.pk, question.author_id):
+        raise PermissionDenied("You cannot answer this question.")
+    _enforce_posting_limits(author, "answer")
+    answer = Answer.objects.create(question=question, author=author, text=text)
+    Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+    return answer
+
+
+@transaction.atomic
+def helpful_vote_toggle(*, member: User, answer: Answer) -> bool:
+    _require_member(member)
+    if member.pk == answer.author_id:
+        raise ValidationError("You cannot mark your own answer as helpful.")
+    deleted, _ = HelpfulVote.objects.filter(member=member, answer=answer).delete()
+    delta = -1 if deleted else +1
+    if not deleted:
+        try:
+            with transaction.atomic():
+                HelpfulVote.objects.create(member=member, answer=answer)
+        except IntegrityError:
+            return True
+    Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") + delta)
+    Question.objects.filter(pk=answer.question_id).update(helpful_count=F("helpful_count") + delta)
+    return not deleted
+
+
+@transaction.atomic
+def answer_accept(*, actor: User, answer: Answer) -> Answer:
+    """The asker marks the answer that helped them most; choosing again moves the mark."""
+    question = Question.objects.select_for_update().get(pk=answer.question_id)
+    if actor.pk != question.author_id:
+        raise PermissionDenied("Only the person who asked can choose the answer that helped most.")
+    Answer.objects.filter(question=question, is_accepted=True).exclude(pk=answer.pk).update(is_accepted=False)
+    answer.is_accepted = True
+    answer.save(update_fields=["is_accepted"])
+    return answer
+
+
+@transaction.atomic
+def team_add(*, member: User, teammate: User) -> TeamMembership:
+    _require_member(member)
+    if member.pk == teammate.pk:
+        raise ValidationError("You are always on your own team.")
+    if is_blocked_between(member.pk, teammate.pk):
+        raise PermissionDenied("You cannot add this member to your team.")
+    membership, _ = TeamMembership.objects.get_or_create(member=member, teammate=teammate)
+    return membership
+
+
+@transaction.atomic
+def team_remove(*, member: User, teammate: User) -> None:
+    TeamMembership.objects.filter(member=member, teammate=teammate).delete()
+
+
+@transaction.atomic
+def member_block(*, blocker: User, blocked: User) -> Block:
+    _require_member(blocker)
+    if blocker.pk == blocked.pk:
+        raise ValidationError("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    # A block ends the team link both ways.
+    TeamMembership.objects.filter(member=blocker, teammate=blocked).delete()
+    TeamMembership.objects.filter(member=blocked, teammate=blocker).delete()
+    return block
+
+
+@transaction.atomic
+def member_unblock(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()

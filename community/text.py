@@ -1,0 +1,20 @@
+"""Member-written text: plain text with paragraphs, line breaks and links, nothing else."""
+
+import nh3
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import urlize
+from django.utils.safestring import SafeString, mark_safe
+
+
+def render_member_text(text: str) -> SafeString:
+    # urlize escapes everything it does not turn into a link; nh3 then keeps only p, br and
+    # http(s)/mailto links, and gives every link rel="nofollow ugc noopener".
+    html = linebreaks_filter(urlize(text, trim_url_limit=60, nofollow=True, autoescape=True), autoescape=False)
+    cleaned = nh3.clean(
+        html,
+        tags={"p", "br", "a"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow ugc noopener",
+    )
+    return mark_safe(cleaned)  # noqa: S308 (sanitized by nh3 just above)

@@ -1,0 +1,420 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from accounts.permissions import can_read_community
+from articles import selectors as article_selectors
+from articles.models import Topic
+from community import selectors, services
+from community.forms import (
+    AnswerForm,
+    CommentForm,
+    MemberSearchForm,
+    QuestionForm,
+    ReactionForm,
+    UpdateEditForm,
+    UpdateForm,
+)
+from community.models import Answer, Comment
+
+PAGE_SIZE = 20
+
+
+def community_member_required(view):
+    """Visitors are invited to join; members who have not verified their email are shown how."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return render(request, "community/join_invitation.html", status=200)
+        if not can_read_community(request.user):
+            return render(request, "community/verify_needed.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _paginate(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(_page_number(request))
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+# Activities
+
+
+@community_member_required
+def activity_list(request):
+    scope = request.GET.get("show", "all")
+    if scope not in selectors.FEED_SCOPES:
+        scope = "all"
+    if request.method == "POST":
+        form = UpdateForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.update_create(
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    picture=form.cleaned_data.get("picture"),
+                    picture_alt=form.cleaned_data["picture_alt"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your update is posted.")
+                return redirect("activity_list")
+    else:
+        form = UpdateForm()
+    page = _paginate(request, selectors.feed_updates(viewer=request.user, scope=scope))
+    return render(
+        request,
+        "community/activity_list.html",
+        {
+            "form": form,
+            "page": page,
+            "scope": scope,
+            "reacted": selectors.viewer_reactions(viewer=request.user, updates=page.object_list),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _update_page(request, update, comment_form=None, status=200):
+    return render(
+        request,
+        "community/update_detail.html",
+        {
+            "update": update,
+            "comments": selectors.comment_thread(viewer=request.user, update=update),
+            "comment_form": comment_form or CommentForm(),
+            "reacted": selectors.viewer_reactions(viewer=request.user, updates=[update]),
+        },
+        status=status,
+    )
+
+
+@community_member_required
+@require_GET
+def update_detail(request, update_id: int):
+    return _update_page(request, selectors.update_for_viewer(viewer=request.user, update_id=update_id))
+
+
+@community_member_required
+def update_edit(request, update_id: int):
+    update = selectors.update_for_viewer(viewer=request.user, update_id=update_id)
+    if update.author_id != request.user.pk:
+        raise PermissionDenied
+    form = UpdateEditForm(request.POST or None, initial={"text": update.text, "picture_alt": update.picture_alt})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_edit(
+                actor=request.user,
+                update=update,
+                text=form.cleaned_data["text"],
+                picture_alt=form.cleaned_data["picture_alt"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your update is saved.")
+            return redirect(update)
+    return render(request, "community/update_edit.html", {"update": update, "form": form})
+
+
+@community_member_required
+def update_delete(request, update_id: int):
+    update = selectors.update_for_viewer(viewer=request.user, update_id=update_id)
+    if update.author_id != request.user.pk:
+        raise PermissionDenied
+    if request.method == "POST":
+        services.update_delete(actor=request.user, update=update)
+        messages.success(request, "Your update is deleted.")
+        return redirect("activity_list")
+    return render(request, "community/update_confirm_delete.html", {"update": update})
+
+
+@community_member_required
+@require_POST
+def update_react(request, update_id: int):
+    update = selectors.update_for_viewer(viewer=request.user, update_id=update_id)
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "errors/400.html", status=400)
+    services.reaction_toggle(member=request.user, update=update, kind=form.cleaned_data["kind"])
+    if request.htmx:
+        update.refresh_from_db()
+        return render(
+            request,
+            "community/_reactions.html",
+            {"update": update, "reacted": selectors.viewer_reactions(viewer=request.user, updates=[update])},
+        )
+    return redirect(_back(request, update.get_absolute_url()))
+
+
+# Comments
+
+
+def _comment_create(request, *, back_url: str, render_error, **target):
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
+            if parent is None:
+                form.add_error(None, "The comment you replied to has been removed.")
+        if not form.errors:
+            try:
+                comment = services.comment_create(
+                    author=request.user, text=form.cleaned_data["text"], parent=parent, **target
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your comment is posted.")
+                return redirect(f"{back_url}#comment-{comment.pk}")
+    return render_error(form)
+
+
+@community_member_required
+@require_POST
+def update_comment(request, update_id: int):
+    update = selectors.update_for_viewer(viewer=request.user, update_id=update_id)
+    return _comment_create(
+        request,
+        back_url=update.get_absolute_url(),
+        render_error=lambda form: _update_page(request, update, comment_form=form, status=400),
+        update=update,
+    )
+
+
+def _comment_error_page(request, form, back_url: str, title: str):
+    return render(
+        request, "community/comment_error.html", {"form": form, "back_url": back_url, "title": title}, status=400
+    )
+
+
+@community_member_required
+@require_POST
+def article_comment(request, slug: str):
+    article = article_selectors.article_for_viewer(viewer=request.user, slug=slug)
+    url = article.get_absolute_url()
+    return _comment_create(
+        request,
+        back_url=url,
+        render_error=lambda form: _comment_error_page(request, form, url, article.title),
+        article=article,
+    )
+
+
+@community_member_required
+@require_POST
+def answer_comment(request, question_id: int, answer_id: int):
+    answer = get_object_or_404(Answer.objects.select_related("question"), pk=answer_id, question_id=question_id)
+    url = answer.question.get_absolute_url()
+    return _comment_create(
+        request,
+        back_url=url,
+        render_error=lambda form: _comment_error_page(request, form, url, answer.question.title),
+        answer=answer,
+    )
+
+
+@community_member_required
+@require_POST
+def comment_delete(request, comment_id: int):
+    comment = get_object_or_404(Comment, pk=comment_id)
+    services.comment_delete(actor=request.user, comment=comment)
+    messages.success(request, "The comment is deleted.")
+    return redirect(_back(request, reverse("activity_list")))
+
+
+# Questions and answers
+
+
+def question_list(request):
+    tab = request.GET.get("tab", "newest")
+    if tab not in selectors.QUESTION_TABS:
+        tab = "newest"
+    topic = None
+    if request.GET.get("topic"):
+        topic = Topic.objects.filter(slug=request.GET["topic"]).first()
+    page = _paginate(request, selectors.questions(tab=tab, topic=topic))
+    return render(
+        request,
+        "community/question_list.html",
+        {
+            "page": page,
+            "tab": tab,
+            "topic": topic,
+            "topics": Topic.objects.order_by("name"),
+            "can_read": can_read_community(request.user),
+        },
+    )
+
+
+@community_member_required
+def question_ask(request):
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_ask(author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your question is posted. We will let you know when someone answers.")
+            return redirect(question)
+    similar = selectors.similar_questions(title=request.POST.get("title", "")) if request.method == "POST" else []
+    return render(
+        request, "community/question_ask.html", {"form": form, "similar": similar}, status=400 if form.errors else 200
+    )
+
+
+@community_member_required
+@require_GET
+def question_similar(request):
+    return render(
+        request,
+        "community/_similar_questions.html",
+        {"similar": selectors.similar_questions(title=request.GET.get("title", "")[:200])},
+    )
+
+
+def question_detail(request, question_id: int, slug: str = ""):
+    question = selectors.question_for_page(question_id=question_id)
+    if slug != question.slug:
+        return redirect(question, permanent=True)
+    can_read = can_read_community(request.user)
+    answer_form = AnswerForm()
+    status = 200
+    if request.method == "POST":
+        if not can_read:
+            raise PermissionDenied
+        answer_form = AnswerForm(request.POST)
+        if answer_form.is_valid():
+            try:
+                answer = services.answer_create(
+                    author=request.user, question=question, text=answer_form.cleaned_data["text"]
+                )
+            except ValidationError as error:
+                answer_form.add_error(None, error)
+            else:
+                messages.success(request, "Thank you: your answer is posted.")
+                return redirect(f"{question.get_absolute_url()}#answer-{answer.pk}")
+        status = 400
+    return render(
+        request,
+        "community/question_detail.html",
+        {
+            "question": question,
+            "answers": selectors.answers_for_viewer(viewer=request.user, question=question) if can_read else [],
+            "answer_form": answer_form,
+            "comment_form": CommentForm(),
+            "can_read": can_read,
+            "is_asker": can_read and question.author_id == request.user.pk,
+        },
+        status=status,
+    )
+
+
+def _answer_for(question_id: int, answer_id: int) -> Answer:
+    return get_object_or_404(Answer.objects.select_related("question"), pk=answer_id, question_id=question_id)
+
+
+@community_member_required
+@require_POST
+def answer_helpful(request, question_id: int, answer_id: int):
+    answer = _answer_for(question_id, answer_id)
+    try:
+        services.helpful_vote_toggle(member=request.user, answer=answer)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(f"{answer.question.get_absolute_url()}#answer-{answer.pk}")
+
+
+@community_member_required
+@require_POST
+def answer_accept(request, question_id: int, answer_id: int):
+    answer = _answer_for(question_id, answer_id)
+    services.answer_accept(actor=request.user, answer=answer)
+    messages.success(request, "Thank you. That answer is now shown first as the one that helped you most.")
+    return redirect(f"{answer.question.get_absolute_url()}#answer-{answer.pk}")
+
+
+# Members
+
+
+@community_member_required
+@require_GET
+def member_list(request):
+    form = MemberSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = _paginate(request, selectors.find_members(viewer=request.user, **filters))
+    return render(
+        request,
+        "community/member_list.html",
+        {"form": form, "page": page, "added_me": selectors.added_me(viewer=request.user)},
+    )
+
+
+def _member(member_id: int) -> User:
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@community_member_required
+@require_POST
+def team_toggle(request, member_id: int):
+    member = _member(member_id)
+    if request.POST.get("action") == "remove":
+        services.team_remove(member=request.user, teammate=member)
+        messages.success(request, f"{member.display_name} is no longer in your team.")
+    else:
+        try:
+            services.team_add(member=request.user, teammate=member)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, getattr(error, "messages", [str(error)])[0])
+        else:
+            messages.success(request, f"{member.display_name} is now in your team.")
+    return redirect(_back(request, member.get_absolute_url()))
+
+
+@community_member_required
+@require_POST
+def block_toggle(request, member_id: int):
+    member = _member(member_id)
+    if request.POST.get("action") == "unblock":
+        services.member_unblock(blocker=request.user, blocked=member)
+        messages.success(request, f"You unblocked {member.display_name}.")
+        return redirect(member)
+    try:
+        services.member_block(blocker=request.user, blocked=member)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(member)
+    messages.success(
+        request, f"You blocked {member.display_name}. They can no longer see your activity, comment on it or add you."
+    )
+    return redirect("member_list")
