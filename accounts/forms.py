@@ -1,6 +1,10 @@
+import time
+
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
@@ -10,7 +14,12 @@ from accounts.models import Biomarker, Profile, User, Visibility
 NONE_OR_UNKNOWN = "none_unknown"
 
 
+SIGNUP_STARTED_SALT = "kindred.signup.started"
+
+
 class MemberSignupForm(SignupForm):
+    # When the form was shown, signed so it cannot be forged: people take seconds, bots do not.
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
     display_name = forms.CharField(
         label="Your name as others will see it",
         max_length=60,
@@ -20,6 +29,8 @@ class MemberSignupForm(SignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["started"].initial = signing.dumps(time.time(), salt=SIGNUP_STARTED_SALT)
         # Name first: it is what a person expects to be asked first.
         self.fields = {"display_name": self.fields.pop("display_name"), **self.fields}
         honeypot = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
@@ -36,6 +47,19 @@ class MemberSignupForm(SignupForm):
         if not name:
             raise forms.ValidationError("Please enter a name others will see.")
         return name
+
+    def filled_too_fast(self) -> bool:
+        try:
+            started = signing.loads(self.data.get("started", ""), salt=SIGNUP_STARTED_SALT, max_age=86400)
+        except (signing.BadSignature, TypeError):
+            return True
+        return time.time() - float(started) < settings.SIGNUP_MIN_FILL_SECONDS
+
+    def try_save(self, request):
+        # Like allauth's honeypot: a bot gets the usual "check your email" answer and no account.
+        if self.filled_too_fast():
+            return None, get_adapter().respond_email_verification_sent(request, None)
+        return super().try_save(request)
 
 
 VISIBILITY_LABELS = {

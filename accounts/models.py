@@ -44,6 +44,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
+    # Sanctions, set only by moderation services (which also write the audit log).
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
+    ban_reason = models.CharField(max_length=300, blank=True)
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -65,6 +71,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self):
         return reverse("member_detail", args=[self.pk])
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
 
 
 class Biomarker(models.Model):
@@ -171,3 +185,27 @@ class Profile(models.Model):
 
     def get_absolute_url(self):
         return reverse("member_detail", args=[self.user_id])
+
+
+class Notification(models.Model):
+    """Something a member should know about, shown under the bell and on /notifications/."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", "New answer"
+        REPLY = "reply", "New reply"
+        REACTION = "reaction", "Reactions"
+        MODERATION = "moderation", "Moderation"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind)
+    message = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}: {self.message[:40]}"

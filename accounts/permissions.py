@@ -39,3 +39,8 @@ def has_verified_email(user) -> bool:
 def can_read_community(user) -> bool:
     """Member-written content is for signed-in members whose email address is verified."""
     return has_verified_email(user)
+
+
+def can_post(user) -> bool:
+    """Write, react and report: verified members who are not suspended."""
+    return can_read_community(user) and not user.is_suspended

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Profile, User, Visibility
+from accounts.models import Notification, Profile, User, Visibility
 from accounts.permissions import is_member
 
 
@@ -67,3 +68,11 @@ def _field_display(profile: Profile, name: str) -> str:
         return getattr(profile, f"get_{name}_display")() if getattr(profile, name) else ""
     value = getattr(profile, name)
     return "" if value in (None, "") else str(value)
+
+
+def unread_notification_count(*, member) -> int:
+    return Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+
+
+def notifications_for(*, member) -> QuerySet:
+    return Notification.objects.filter(recipient=member)

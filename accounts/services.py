@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.forms import ProfileForm
 from accounts.images import reencode_picture
-from accounts.models import Profile, User
+from accounts.models import Notification, Profile, User
 
 
 def profile_update(*, actor: User, profile: Profile, form: ProfileForm) -> Profile:
@@ -29,3 +30,14 @@ def profile_update(*, actor: User, profile: Profile, form: ProfileForm) -> Profi
         if old_avatar and old_avatar != new_avatar:
             transaction.on_commit(lambda: default_storage.delete(old_avatar))
     return profile
+
+
+def notification_send(*, recipient: User, kind: str, message: str, url: str = "") -> Notification:
+    return Notification.objects.create(recipient=recipient, kind=kind, message=message[:500], url=url)
+
+
+def notifications_mark_read(*, member: User, notification_ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

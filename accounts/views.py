@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils._os import safe_join
@@ -54,6 +55,16 @@ def member_detail(request, member_id: int):
             else community_selectors.team_relations(viewer=request.user, member=profile.user),
         },
     )
+
+
+@login_required
+def notification_list(request):
+    if request.method == "POST":
+        services.notifications_mark_read(member=request.user)
+        messages.success(request, "All notifications are marked as read.")
+        return redirect("notification_list")
+    page = Paginator(selectors.notifications_for(member=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/notification_list.html", {"page": page})
 
 
 @require_GET

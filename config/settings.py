@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.BannedMemberMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "accounts.context_processors.notifications",
             ],
         },
     },
@@ -223,6 +225,9 @@ MFA_TOTP_ISSUER = SITE_NAME
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# A sign-up form sent back faster than this is a bot's: it gets a normal-looking answer, no account.
+SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)
 
 # Avatars: what the profile form accepts.
 AVATAR_MAX_BYTES = 5 * 1024 * 1024

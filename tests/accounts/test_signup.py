@@ -1,17 +1,25 @@
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import mail
+from django.core import mail, signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from accounts.forms import SIGNUP_STARTED_SALT
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
 
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 
 pytestmark = pytest.mark.django_db
+
+
+def signup(client, seconds_taken: float = 30, **fields):
+    """Post the sign-up form as a person would: shown `seconds_taken` seconds ago."""
+    started = signing.dumps(time.time() - seconds_taken, salt=SIGNUP_STARTED_SALT)
+    return client.post(reverse("account_signup"), {"started": started, **fields})
 
 
 def emailed_code() -> str:
@@ -21,10 +29,7 @@ def emailed_code() -> str:
 
 
 def test_joining_needs_only_a_name_and_an_email_then_a_code_verifies_it(client):
-    response = client.post(
-        reverse("account_signup"),
-        {"display_name": "  Nora  ", "email": "Nora@Example.com", "password1": ""},
-    )
+    response = signup(client, display_name="  Nora  ", email="Nora@Example.com", password1="")
     assert response.status_code == 302
     user = User.objects.get(email="nora@example.com")
     assert user.display_name == "Nora"
@@ -39,7 +44,7 @@ def test_joining_needs_only_a_name_and_an_email_then_a_code_verifies_it(client):
 
 
 def test_a_wrong_code_is_refused_and_the_address_stays_unverified(client):
-    response = client.post(reverse("account_signup"), {"display_name": "Nora", "email": "nora@example.com"})
+    response = signup(client, display_name="Nora", email="nora@example.com")
     response = client.post(response.url, {"code": "AAAA-AAAA"})
     assert response.status_code == 200
     assert "Incorrect code" in response.content.decode()
@@ -47,7 +52,7 @@ def test_a_wrong_code_is_refused_and_the_address_stays_unverified(client):
 
 
 def test_joining_without_a_name_keeps_what_was_typed_and_says_what_is_missing(client):
-    response = client.post(reverse("account_signup"), {"display_name": "   ", "email": "kept@example.com"})
+    response = signup(client, display_name="   ", email="kept@example.com")
     assert response.status_code == 200
     page = response.content.decode()
     assert "Please enter a name others will see." in page or "This field is required." in page
@@ -57,7 +62,7 @@ def test_joining_without_a_name_keeps_what_was_typed_and_says_what_is_missing(cl
 
 def test_an_address_is_unique_whatever_its_case(client):
     UserFactory(email="taken@example.com")
-    client.post(reverse("account_signup"), {"display_name": "Copy", "email": "TAKEN@example.com"})
+    signup(client, display_name="Copy", email="TAKEN@example.com")
     assert User.objects.filter(email__iexact="taken@example.com").count() == 1
 
 
@@ -116,3 +121,43 @@ def test_a_member_can_set_a_password_after_joining_without_one(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-brand-new-pass-987")
+
+
+def test_a_form_sent_back_too_fast_gets_the_usual_answer_and_no_account(client):
+    response = signup(client, seconds_taken=0.5, display_name="Bot", email="bot@example.com")
+    assert response.status_code == 302  # the same "check your email" redirect a person gets
+    assert not User.objects.filter(email="bot@example.com").exists()
+    assert mail.outbox == []
+
+
+def test_a_form_without_its_signed_start_time_is_treated_as_a_bot(client):
+    client.post(reverse("account_signup"), {"display_name": "Bot", "email": "bot@example.com", "started": "forged"})
+    assert not User.objects.filter(email="bot@example.com").exists()
+
+
+def test_the_honeypot_gets_the_usual_answer_and_no_account(client):
+    response = signup(client, display_name="Bot", email="bot@example.com", website="http://spam.example")
+    assert response.status_code == 302
+    assert not User.objects.filter(email="bot@example.com").exists()
+
+
+def test_a_banned_member_is_told_so_and_not_logged_in(client):
+    from django.utils import timezone
+
+    user = UserFactory(email="banned@example.com", banned_at=timezone.now(), ban_reason="Selling supplements")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This account is closed" in page and "Selling supplements" in page
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_a_member_banned_while_logged_in_is_logged_out(client, member):
+    from django.utils import timezone
+
+    client.force_login(member)
+    member.banned_at = timezone.now()
+    member.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 403
+    assert not client.get(reverse("home")).context["user"].is_authenticated
