@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.BannedMemberMiddleware",
+    "config.middleware.PrivacyHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -41,3 +41,21 @@ def test_the_session_cookie_is_not_readable_by_scripts(client, member):
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def test_member_pages_are_never_stored_by_any_cache(client, member):
+    client.force_login(member)
+    for path in ["/", "/profile/edit/", f"/members/{member.pk}/"]:
+        cache_control = client.get(path)["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, path
+
+
+def test_every_response_turns_off_powerful_browser_features(client):
+    response = client.get("/")
+    policy = response["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "interest-cohort=()"):
+        assert feature in policy
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
