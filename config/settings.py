@@ -109,6 +109,8 @@ AUTH_USER_MODEL = "accounts.User"
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kindred")}
+# Sessions read from the cache (Redis in production) and survive a cache flush through the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -152,3 +152,25 @@ print(first, get("/healthz"), get("/"))
     result = run_django(code, DATABASE_URL=url, ALLOWED_HOSTS="testserver", SPARE_PID=str(this_test_pid))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["200", "200", "200"]
+
+
+def test_a_redis_cache_url_gives_a_shared_cache_for_sessions_and_rate_limits():
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+    code = (
+        "import django, uuid; django.setup();"
+        "from django.conf import settings; from django.core.cache import cache;"
+        "key = uuid.uuid4().hex; cache.set(key, 'shared', 30);"
+        "print(settings.CACHES['default']['BACKEND'], cache.get(key), settings.SESSION_ENGINE)"
+    )
+    result = run_django(code, CACHE_URL="redis://127.0.0.1:6379/15")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "shared",
+        "django.contrib.sessions.backends.cached_db",
+    ]
