@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from articles import demo as articles_demo
+from community import demo as community_demo
 
 
 class Command(BaseCommand):
@@ -12,12 +13,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created_members = accounts_demo.seed()
         created_articles = articles_demo.seed()
+        created_community = community_demo.seed()
+        if created_members:
+            self.stdout.write(self.style.SUCCESS(f"Added {len(created_members)} demo members."))
         if created_articles:
             self.stdout.write(self.style.SUCCESS(f"Added {len(created_articles)} demo articles."))
-        if not created_members:
+        if created_community:
+            summary = ", ".join(f"{count} {name}" for name, count in created_community.items() if count)
+            self.stdout.write(self.style.SUCCESS(f"Added {summary}."))
+        if not (created_members or created_articles or created_community):
             self.stdout.write("Demo content is already loaded; nothing added.")
+        if not created_members:
             return
-        self.stdout.write(self.style.SUCCESS(f"Added {len(created_members)} demo members."))
         self.stdout.write(
             f"\nDemo logins (password for all: {accounts_demo.DEMO_PASSWORD}):\n"
             "  member     maria@example.com\n"
