@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, Biomarker, Profile, TreatmentType, User
+from articles import selectors as article_selectors
 
 DEMO_PASSWORD = "kindred-demo-2026"
 
@@ -198,6 +199,26 @@ def _member(email: str, display_name: str, *, is_staff: bool = False, is_superus
     return user, True
 
 
+# Medicines from the treatment catalogue (slugs), matching each member's biomarker.
+MEDICINES = {
+    "maria@example.com": ["osimertinib"],
+    "aiko@example.com": ["alectinib", "lorlatinib"],
+    "priya@example.com": ["entrectinib"],
+    "james@example.com": ["sotorasib"],
+    "elena@example.com": ["capmatinib"],
+    "david@example.com": ["selpercatinib"],
+    "lin@example.com": ["osimertinib", "gefitinib"],
+}
+
+
+def _seed_medicines() -> None:
+    # Also for members made before the catalogue existed: only a profile with no medicines is filled.
+    for email, slugs in MEDICINES.items():
+        profile = Profile.objects.filter(user__email=email).first()
+        if profile is not None and not profile.medicines.exists():
+            profile.medicines.set(article_selectors.treatments().filter(slug__in=slugs))
+
+
 def seed() -> list[str]:
     created = []
     for email, name, role, diagnosis, stage, year, biomarkers, treatments, location, bio, private in MEMBERS:
@@ -219,4 +240,5 @@ def seed() -> list[str]:
             user.groups.add(Group.objects.get(name=group))
         if is_new:
             created.append(email)
+    _seed_medicines()
     return created

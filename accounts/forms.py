@@ -68,6 +68,7 @@ VISIBILITY_LABELS = {
     "stage": "Who can see your stage",
     "biomarkers": "Who can see your biomarkers",
     "treatments": "Who can see your treatments",
+    "medicines": "Who can see your medicines",
     "year_diagnosed": "Who can see the year",
     "location": "Who can see where you live",
 }
@@ -90,6 +91,8 @@ class ProfileForm(forms.ModelForm):
             "biomarkers_visibility",
             "treatments",
             "treatments_visibility",
+            "medicines",
+            "medicines_visibility",
             "year_diagnosed",
             "year_diagnosed_visibility",
             "location",
@@ -103,6 +106,7 @@ class ProfileForm(forms.ModelForm):
             "stage": "Stage",
             "biomarkers": "Biomarkers",
             "treatments": "Treatments",
+            "medicines": "Current and past medicines",
             "year_diagnosed": "Year diagnosed",
             "location": "Where you live (a region)",
             "bio": "About you",
@@ -110,11 +114,13 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "avatar": "JPEG, PNG or WebP, up to 5 MB. We remove location data from the photo.",
             "biomarkers": "Tick all that your tests found.",
+            "medicines": "Tick any you take or have taken. Listed by generic name, with brand names in brackets.",
             "bio": "A few words for others in the community (up to 1,000 characters).",
         }
         widgets = {
             "biomarkers": forms.CheckboxSelectMultiple,
             "treatments": forms.CheckboxSelectMultiple,
+            "medicines": forms.CheckboxSelectMultiple(attrs={"class": "medicine-choice"}),
             "bio": forms.Textarea(attrs={"rows": 4}),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "year_diagnosed": forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -133,6 +139,8 @@ class ProfileForm(forms.ModelForm):
             field.choices = [(Visibility.MEMBERS, "Members"), (Visibility.ONLY_ME, "Only me")]
         for name in ("role", "diagnosis", "stage"):
             self.fields[name].choices = [("", "Prefer not to say"), *self.fields[name].choices[1:]]
+        # Alphabetical by generic name; each label ("osimertinib (Tagrisso)") names the brands too.
+        self.fields["medicines"].queryset = self.fields["medicines"].queryset.order_by("generic_name")
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())

@@ -115,7 +115,16 @@ class Visibility(models.TextChoices):
 
 
 # The profile fields a member can hide, in the order the profile shows them.
-PROFILE_PRIVATE_FIELDS = ("role", "diagnosis", "stage", "biomarkers", "treatments", "year_diagnosed", "location")
+PROFILE_PRIVATE_FIELDS = (
+    "role",
+    "diagnosis",
+    "stage",
+    "biomarkers",
+    "treatments",
+    "medicines",
+    "year_diagnosed",
+    "location",
+)
 
 
 class Profile(models.Model):
@@ -151,6 +160,8 @@ class Profile(models.Model):
     stage = models.CharField(max_length=20, choices=Stage, blank=True)
     biomarkers = models.ManyToManyField(Biomarker, blank=True, related_name="profiles")
     treatments = models.ManyToManyField(TreatmentType, blank=True, related_name="profiles")
+    # Current and past medicines, chosen from the staff-kept catalogue.
+    medicines = models.ManyToManyField("articles.Treatment", blank=True, related_name="profiles")
     year_diagnosed = models.PositiveSmallIntegerField(null=True, blank=True)
     location = models.CharField(max_length=100, blank=True, help_text="A region, not an address.")
     bio = models.TextField(max_length=1000, blank=True)
@@ -160,6 +171,7 @@ class Profile(models.Model):
     stage_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
     biomarkers_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
     treatments_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
+    medicines_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
     year_diagnosed_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
     location_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
 

@@ -42,7 +42,7 @@ ROLE_PERMISSIONS = {
         ("accounts", "view_user"),
         *(
             ("articles", f"{action}_{model}")
-            for model in ("article", "reference", "contributor", "topic")
+            for model in ("article", "reference", "contributor", "topic", "treatment")
             for action in ("add", "change", "view")
         ),
         ("articles", "view_articlerevision"),

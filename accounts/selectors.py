@@ -26,7 +26,7 @@ def profile_for_viewer(*, viewer, member_id: int) -> Profile:
     if not is_member(viewer):
         raise PermissionDenied("Profiles are visible to members only.")
     return get_object_or_404(
-        Profile.objects.select_related("user").prefetch_related("biomarkers", "treatments"),
+        Profile.objects.select_related("user").prefetch_related("biomarkers", "treatments", "medicines"),
         user_id=member_id,
         user__is_active=True,
     )
@@ -56,6 +56,7 @@ _LABELS = {
     "stage": "Stage",
     "biomarkers": "Biomarkers",
     "treatments": "Treatments",
+    "medicines": "Medicines",
     "year_diagnosed": "Diagnosed in",
     "location": "Lives in",
 }
@@ -64,10 +65,39 @@ _LABELS = {
 def _field_display(profile: Profile, name: str) -> str:
     if name in ("biomarkers", "treatments"):
         return ", ".join(item.name for item in getattr(profile, name).all())
+    if name == "medicines":
+        return ", ".join(str(medicine) for medicine in profile.medicines.all())
     if name in ("role", "diagnosis", "stage"):
         return getattr(profile, f"get_{name}_display")() if getattr(profile, name) else ""
     value = getattr(profile, name)
     return "" if value in (None, "") else str(value)
+
+
+def members_sharing_biomarker(*, biomarker) -> QuerySet[User]:
+    """Active members who list this biomarker and left their biomarkers visible to members."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            profile__biomarkers=biomarker,
+            profile__biomarkers_visibility=Visibility.MEMBERS,
+        )
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+
+
+def members_taking(*, treatment) -> QuerySet[User]:
+    """Active members who list this medicine and left their medicines visible to members."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            profile__medicines=treatment,
+            profile__medicines_visibility=Visibility.MEMBERS,
+        )
+        .select_related("profile")
+        .distinct()
+        .order_by("display_name", "pk")
+    )
 
 
 def unread_notification_count(*, member) -> int:

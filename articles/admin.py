@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 
 from articles import selectors, services
-from articles.models import Article, ArticleRevision, Contributor, Reference, Topic
+from articles.models import Article, ArticleRevision, Contributor, Reference, Topic, Treatment
 from articles.permissions import can_publish
 
 
@@ -219,3 +219,34 @@ class TopicAdmin(admin.ModelAdmin):
     list_select_related = ["biomarker"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(admin.ModelAdmin):
+    list_display = ["generic_name", "brand_names", "drug_class", "target_list", "target_detail"]
+    list_filter = ["drug_class", "targets"]
+    search_fields = ["generic_name", "brand_names", "target_detail"]
+    prepopulated_fields = {"slug": ["generic_name"]}
+    filter_horizontal = ["articles"]
+    fields = [
+        "generic_name",
+        "slug",
+        "brand_names",
+        "drug_class",
+        "targets",
+        "target_detail",
+        "description",
+        "articles",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("targets")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "targets":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="Targets")
+    def target_list(self, obj):
+        return ", ".join(biomarker.name for biomarker in obj.targets.all()) or "—"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import Biomarker
-from articles.models import Article, Contributor, Reference, Topic
+from articles.models import Article, Contributor, Reference, Topic, Treatment
 from articles.services import add_twelve_months, article_render_body
 
 NCI_LUNG = ("Lung cancer: patient version", "National Cancer Institute", "https://www.cancer.gov/types/lung", 2025)
@@ -401,6 +401,22 @@ groups and, for some people, medicine can help. Talking to others who know the w
 ]
 
 
+# Catalogue medicines (slugs) each demo article discusses, shown on the medicines' hub pages.
+ARTICLE_TREATMENTS = {
+    "biomarker-testing-explained": ["osimertinib", "alectinib", "crizotinib", "sotorasib", "adagrasib"],
+    "living-with-targeted-therapy": ["osimertinib", "alectinib", "lorlatinib", "sotorasib"],
+}
+
+
+def _link_treatments() -> None:
+    """Add the demo links; `add` ignores links already there, and staff-made links stay."""
+    treatments = {
+        t.slug: t for t in Treatment.objects.filter(slug__in={s for v in ARTICLE_TREATMENTS.values() for s in v})
+    }
+    for article in Article.objects.filter(slug__in=ARTICLE_TREATMENTS):
+        article.treatments.add(*(treatments[slug] for slug in ARTICLE_TREATMENTS[article.slug] if slug in treatments))
+
+
 def _hero_image(slug: str, colour: tuple[int, int, int]) -> ContentFile:
     """A calm abstract picture so the demo looks like the real thing without any stock photos."""
     width, height = 1200, 630
@@ -471,4 +487,5 @@ def seed() -> list[str]:
                 for number, (title, source, url, year) in enumerate(spec["references"], start=1)
             )
             created.append(article.slug)
+        _link_treatments()
     return created

@@ -39,7 +39,10 @@ class Contributor(models.Model):
 class Topic(models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True,
+        help_text="Shown at the top of the topic's page. For a biomarker topic, say in plain words what it is.",
+    )
     # Lets articles, questions and members with the same biomarker meet on one topic page.
     biomarker = models.ForeignKey(
         "accounts.Biomarker", null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
@@ -59,7 +62,8 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("topic_detail", args=[self.slug])
+        # The hub lives in the community app (it shows questions and members too).
+        return reverse("topic_hub", args=[self.slug])
 
 
 class Article(models.Model):
@@ -192,6 +196,67 @@ class Reference(models.Model):
 
     def __str__(self):
         return f"[{self.number}] {self.title}"
+
+
+class Treatment(models.Model):
+    """A medicine in the catalogue: reference data seeded by a migration from `articles.catalogue`,
+    then kept by staff in the admin. Members list the ones they take on their profile."""
+
+    class DrugClass(models.TextChoices):
+        TKI = "tki", "Tyrosine kinase inhibitor"
+        # BRAF and KRAS are not tyrosine kinases, so their inhibitors get classes of their own.
+        BRAF_INHIBITOR = "braf_inhibitor", "BRAF inhibitor"
+        KRAS_G12C_INHIBITOR = "kras_g12c_inhibitor", "KRAS G12C inhibitor"
+        MEK_INHIBITOR = "mek_inhibitor", "MEK inhibitor"
+        MONOCLONAL_ANTIBODY = "monoclonal_antibody", "Monoclonal antibody"
+        BISPECIFIC_ANTIBODY = "bispecific_antibody", "Bispecific antibody"
+        ADC = "adc", "Antibody-drug conjugate"
+        CHEMOTHERAPY = "chemotherapy", "Chemotherapy"
+        IMMUNOTHERAPY = "immunotherapy", "Immunotherapy (checkpoint inhibitor)"
+        ANGIOGENESIS_INHIBITOR = "angiogenesis_inhibitor", "Angiogenesis inhibitor"
+        OTHER = "other", "Other"
+
+    generic_name = models.CharField(max_length=100, unique=True, help_text="Lower case, as in articles.")
+    slug = models.SlugField(max_length=100, unique=True)
+    # One text column rather than a JSON list so that search (icontains, trigram, tsvector) reads it directly.
+    brand_names = models.CharField(
+        max_length=200, blank=True, help_text='Separated by commas, US name first: "Lorbrena, Lorviqua".'
+    )
+    drug_class = models.CharField(max_length=30, choices=DrugClass, default=DrugClass.OTHER)
+    targets = models.ManyToManyField(
+        "accounts.Biomarker",
+        blank=True,
+        related_name="treatments",
+        help_text="The biomarkers of the lung cancers it is used for (its hub lists it on those topics).",
+    )
+    target_detail = models.CharField(
+        max_length=200, blank=True, help_text='The exact change, e.g. "KRAS G12C" or "EGFR exon 20 insertion".'
+    )
+    description = models.TextField(
+        max_length=600, blank=True, help_text="One or two plain sentences in our own words. No advice."
+    )
+    articles = models.ManyToManyField(
+        Article, blank=True, related_name="treatments", verbose_name="reviewed articles about it"
+    )
+
+    class Meta:
+        ordering = ["generic_name"]
+
+    def __str__(self):
+        brands = self.brand_names.strip()
+        return f"{self.generic_name} ({brands})" if brands else self.generic_name
+
+    def get_absolute_url(self):
+        return reverse("treatment_hub", args=[self.slug])
+
+    @property
+    def brand_name_list(self) -> list[str]:
+        return [name.strip() for name in self.brand_names.split(",") if name.strip()]
+
+    @property
+    def names(self) -> list[str]:
+        """Every name a member might use for it: the generic name, then the brands."""
+        return [self.generic_name, *self.brand_name_list]
 
 
 class ArticleRevision(models.Model):

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from articles.models import Article, Contributor, Topic
+from articles.models import Article, Contributor, Topic, Treatment
 from articles.permissions import can_preview
 
 LIST_FIELDS_DEFERRED = ("body", "body_html", "toc", "cited_reference_numbers")
@@ -44,6 +44,27 @@ def topics() -> QuerySet[Topic]:
 
 def topic_by_slug(*, slug: str) -> Topic:
     return get_object_or_404(Topic, slug=slug)
+
+
+def topic_for_hub(*, slug: str) -> Topic:
+    return get_object_or_404(Topic.objects.select_related("biomarker"), slug=slug)
+
+
+def treatments() -> QuerySet[Treatment]:
+    return Treatment.objects.order_by("generic_name")
+
+
+def treatments_for_biomarker(*, biomarker) -> QuerySet[Treatment]:
+    return treatments().filter(targets=biomarker)
+
+
+def treatment_for_hub(*, slug: str) -> Treatment:
+    """The treatment with its targets and each target's topic (for links): three queries."""
+    return get_object_or_404(Treatment.objects.prefetch_related("targets__topics"), slug=slug)
+
+
+def treatment_articles(*, treatment: Treatment) -> QuerySet[Article]:
+    return article_list().filter(treatments=treatment)
 
 
 def article_for_viewer(*, viewer, slug: str) -> Article:

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles import selectors
-from articles.models import Article, Topic
+from articles.models import Article, Topic, Treatment
 
 STATIC_PAGES = ["home", "about", "guidelines", "privacy", "terms"]
 
@@ -29,6 +29,17 @@ class TopicSitemap(Sitemap):
         return item.get_absolute_url()
 
 
+class TreatmentSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return selectors.treatments()
+
+    def location(self, item: Treatment):
+        return item.get_absolute_url()
+
+
 class StaticPageSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.5
@@ -40,4 +51,9 @@ class StaticPageSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"pages": StaticPageSitemap, "articles": ArticleSitemap, "topics": TopicSitemap}
+SITEMAPS = {
+    "pages": StaticPageSitemap,
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "treatments": TreatmentSitemap,
+}

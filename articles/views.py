@@ -23,7 +23,8 @@ def article_list(request):
 @require_GET
 def article_detail(request, slug: str):
     article = selectors.article_for_viewer(viewer=request.user, slug=slug)
-    response = render(
+    # A staff preview is never cached: PrivacyHeadersMiddleware marks every signed-in page no-store.
+    return render(
         request,
         "articles/article_detail.html",
         {
@@ -33,24 +34,6 @@ def article_detail(request, slug: str):
             "canonical_url": absolute_url(article.get_absolute_url()),
             "structured_data": json_for_script(article_structured_data(article=article)),
             "is_preview": not article.is_public,
-        },
-    )
-    if not article.is_public:
-        # A staff preview must not be cached by a proxy and served to readers.
-        response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_GET
-def topic_detail(request, slug: str):
-    topic = selectors.topic_by_slug(slug=slug)
-    return render(
-        request,
-        "articles/topic_detail.html",
-        {
-            "topic": topic,
-            "articles": selectors.article_list(topic=topic),
-            "canonical_url": absolute_url(topic.get_absolute_url()),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import views
+from community import hubs, views
 
 urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
@@ -30,4 +30,6 @@ urlpatterns = [
     path("members/", views.member_list, name="member_list"),
     path("members/<int:member_id>/team/", views.team_toggle, name="team_toggle"),
     path("members/<int:member_id>/block/", views.block_toggle, name="block_toggle"),
+    path("topics/<slug:slug>/", hubs.topic_hub, name="topic_hub"),
+    path("treatments/<slug:slug>/", hubs.treatment_hub, name="treatment_hub"),
 ]

@@ -1,0 +1,19 @@
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+from articles.catalogue import seed_catalogue
+
+
+@receiver(post_migrate, dispatch_uid="articles.treatment_catalogue")
+def catalogue_after_flush(sender, apps=global_apps, **kwargs):
+    # Migration 0003 seeds the catalogue; `flush` (transactional tests) empties it again. Refill only
+    # an empty catalogue so that a migrate never overwrites what staff edited in the admin.
+    if sender.name != "articles":
+        return
+    try:
+        Treatment = apps.get_model("articles", "Treatment")
+    except LookupError:  # migrated back to before the catalogue existed
+        return
+    if not Treatment.objects.exists():
+        seed_catalogue(apps)
