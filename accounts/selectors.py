@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Notification, Profile, User, Visibility
-from accounts.permissions import is_member
+from accounts.permissions import can_read_community
 
 
 def member_count() -> int:
@@ -22,8 +22,8 @@ class ProfileFact:
 
 
 def profile_for_viewer(*, viewer, member_id: int) -> Profile:
-    """A member's profile, for a signed-in member only: visitors never see profiles."""
-    if not is_member(viewer):
+    """A member's profile, for verified members only: visitors never see profiles."""
+    if not can_read_community(viewer):
         raise PermissionDenied("Profiles are visible to members only.")
     return get_object_or_404(
         Profile.objects.select_related("user").prefetch_related("biomarkers", "treatments", "medicines"),

@@ -22,7 +22,7 @@ PUBLIC_MEDIA_PREFIXES = ("articles/", "contributors/")
 
 @login_required
 def profile_edit(request):
-    profile = selectors.profile_for_viewer(viewer=request.user, member_id=request.user.pk)
+    profile = request.user.profile
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=profile, user=request.user)
         if form.is_valid():

@@ -75,15 +75,24 @@ def update_for_viewer(*, viewer, update_id: int) -> Update:
     return update
 
 
+def _replies_prefetch(blocked) -> Prefetch:
+    """The replies under top-level comments. Replies go one level deep, so a reply's own
+    `replies` is known to be empty: prefetching it as none() costs no query, where a template
+    that walks the thread recursively would otherwise run one query per reply."""
+    replies = _with_author(Comment.objects.exclude(author__in=blocked)).prefetch_related(
+        Prefetch("replies", queryset=Comment.objects.none())
+    )
+    return Prefetch("replies", queryset=replies)
+
+
 def comment_thread(*, viewer, **target) -> list[Comment]:
     """Top-level comments on one target with their replies prefetched (two queries in all)."""
     require_community_reader(viewer)
     blocked = blocked_member_ids(viewer)
-    replies = _with_author(Comment.objects.exclude(author__in=blocked))
     return list(
         _with_author(Comment.objects.filter(parent__isnull=True, **target))
         .exclude(author__in=blocked)
-        .prefetch_related(Prefetch("replies", queryset=replies))
+        .prefetch_related(_replies_prefetch(blocked))
     )
 
 
@@ -91,9 +100,12 @@ def article_comment_count(*, article) -> int:
     return Comment.objects.filter(article=article, is_removed=False).count()
 
 
-def questions(*, tab: str = "newest", topic=None) -> QuerySet:
-    """Question rows for lists. Titles and counts are public; authors are shown to members only."""
+def questions(*, tab: str = "newest", topic=None, viewer=None) -> QuerySet:
+    """Question rows for lists. Titles and counts are public; authors are shown to members only.
+    Given a signed-in viewer, questions from members on either side of a block are left out."""
     rows = _with_author(Question.objects.select_related("topic"))
+    if viewer is not None and viewer.is_authenticated:
+        rows = rows.exclude(author__in=blocked_member_ids(viewer))
     if topic is not None:
         rows = rows.filter(topic=topic)
     if tab == "unanswered":
@@ -103,8 +115,12 @@ def questions(*, tab: str = "newest", topic=None) -> QuerySet:
     return rows.order_by("-created_at", "-id")
 
 
-def question_for_page(*, question_id: int) -> Question:
-    return get_object_or_404(_with_author(Question.objects.select_related("topic")), pk=question_id)
+def question_for_page(*, question_id: int, viewer=None) -> Question:
+    """The question, or 404 for a viewer on either side of a block with its author."""
+    rows = _with_author(Question.objects.select_related("topic"))
+    if viewer is not None and viewer.is_authenticated:
+        rows = rows.exclude(author__in=blocked_member_ids(viewer))
+    return get_object_or_404(rows, pk=question_id)
 
 
 def answers_for_viewer(*, viewer, question: Question) -> list[Answer]:
@@ -112,7 +128,7 @@ def answers_for_viewer(*, viewer, question: Question) -> list[Answer]:
     require_community_reader(viewer)
     blocked = blocked_member_ids(viewer)
     comments = _with_author(Comment.objects.filter(parent__isnull=True).exclude(author__in=blocked)).prefetch_related(
-        Prefetch("replies", queryset=_with_author(Comment.objects.exclude(author__in=blocked)))
+        _replies_prefetch(blocked)
     )
     return list(
         _with_author(question.answers.exclude(author__in=blocked))

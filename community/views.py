@@ -28,16 +28,21 @@ from community.models import Answer, Comment
 PAGE_SIZE = 20
 
 
+def _not_for_you(request):
+    """The page for someone who may not read community content, or None for a verified member."""
+    if not request.user.is_authenticated:
+        return render(request, "community/join_invitation.html", status=200)
+    if not can_read_community(request.user):
+        return render(request, "community/verify_needed.html", status=403)
+    return None
+
+
 def community_member_required(view):
     """Visitors are invited to join; members who have not verified their email are shown how."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return render(request, "community/join_invitation.html", status=200)
-        if not can_read_community(request.user):
-            return render(request, "community/verify_needed.html", status=403)
-        return view(request, *args, **kwargs)
+        return _not_for_you(request) or view(request, *args, **kwargs)
 
     return wrapper
 
@@ -125,7 +130,10 @@ def update_edit(request, update_id: int):
     update = selectors.update_for_viewer(viewer=request.user, update_id=update_id)
     if update.author_id != request.user.pk:
         raise PermissionDenied
-    form = UpdateEditForm(request.POST or None, initial={"text": update.text, "picture_alt": update.picture_alt})
+    form = UpdateEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": update.text, "picture_alt": update.picture_alt},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_edit(
@@ -259,7 +267,7 @@ def question_list(request):
     topic = None
     if request.GET.get("topic"):
         topic = Topic.objects.filter(slug=request.GET["topic"]).first()
-    page = _paginate(request, selectors.questions(tab=tab, topic=topic))
+    page = _paginate(request, selectors.questions(tab=tab, topic=topic, viewer=request.user))
     return render(
         request,
         "community/question_list.html",
@@ -275,7 +283,8 @@ def question_list(request):
 
 @community_member_required
 def question_ask(request):
-    form = QuestionForm(request.POST or None)
+    # A POST with no fields at all is still a submission: it shows what is missing.
+    form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             question = services.question_ask(author=request.user, **form.cleaned_data)
@@ -301,7 +310,7 @@ def question_similar(request):
 
 
 def question_detail(request, question_id: int, slug: str = ""):
-    question = selectors.question_for_page(question_id=question_id)
+    question = selectors.question_for_page(question_id=question_id, viewer=request.user)
     if slug != question.slug:
         return redirect(question, permanent=True)
     can_read = can_read_community(request.user)
@@ -309,7 +318,7 @@ def question_detail(request, question_id: int, slug: str = ""):
     status = 200
     if request.method == "POST":
         if not can_read:
-            raise PermissionDenied
+            return _not_for_you(request)
         answer_form = AnswerForm(request.POST)
         if answer_form.is_valid():
             try:

@@ -51,7 +51,7 @@ def test_a_visitor_joins_verifies_logs_in_edits_the_profile_and_logs_out(page):
     assert_accessible(page, "profile-edit")
     page.get_by_label("You are here as").select_option(label="Caregiver or family")
     page.get_by_label("Diagnosis", exact=True).select_option(label="Small cell lung cancer")
-    page.get_by_label("ALK").check()
+    page.get_by_label("ALK", exact=True).check()
     page.get_by_label("Who can see your biomarkers").select_option(label="Only me")
     page.get_by_label("About you").fill("Looking after my dad.")
     page.get_by_role("button", name="Save profile").click()

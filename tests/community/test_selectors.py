@@ -1,0 +1,126 @@
+"""Reads filtered to what the viewer may see."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from accounts.models import Biomarker, Profile
+from community import selectors, services
+from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_readers_must_be_verified_members(unverified):
+    from django.contrib.auth.models import AnonymousUser
+
+    for viewer in (AnonymousUser(), unverified):
+        with pytest.raises(PermissionDenied):
+            selectors.feed_updates(viewer=viewer)
+        with pytest.raises(PermissionDenied):
+            selectors.find_members(viewer=viewer)
+        with pytest.raises(PermissionDenied):
+            selectors.answers_for_viewer(viewer=viewer, question=QuestionFactory())
+
+
+def test_feed_hides_blocks_both_ways(member, other_member, third_member):
+    mine, theirs, thirds = (
+        UpdateFactory(author=member),
+        UpdateFactory(author=other_member),
+        UpdateFactory(author=third_member),
+    )
+    services.member_block(blocker=member, blocked=other_member)
+    assert set(selectors.feed_updates(viewer=member)) == {mine, thirds}
+    assert set(selectors.feed_updates(viewer=other_member)) == {theirs, thirds}
+
+
+def test_like_me_matches_a_shared_visible_biomarker(member, other_member, third_member):
+    egfr = Biomarker.objects.get(code="EGFR")
+    for user in (member, other_member, third_member):
+        user.profile.biomarkers.add(egfr)
+    third_member.profile.biomarkers_visibility = "only_me"
+    third_member.profile.save()
+    UpdateFactory(author=other_member)
+    UpdateFactory(author=third_member)
+    assert set(selectors.members_like_viewer(viewer=member)) == {other_member}
+    assert [u.author for u in selectors.feed_updates(viewer=member, scope="like_me")] == [other_member]
+
+
+def test_not_sure_diagnosis_does_not_make_everyone_like_me(member, other_member):
+    for user in (member, other_member):
+        user.profile.diagnosis = Profile.Diagnosis.NOT_SURE
+        user.profile.save()
+    assert list(selectors.members_like_viewer(viewer=member)) == []
+
+
+def test_comment_threads_hide_blocked_authors(member, other_member, third_member):
+    update = UpdateFactory(author=third_member)
+    top = CommentFactory(update=update, author=third_member)
+    CommentFactory(update=update, author=other_member, parent=top, text="From the blocked")
+    services.member_block(blocker=member, blocked=other_member)
+    thread = selectors.comment_thread(viewer=member, update=update)
+    assert thread == [top] and list(thread[0].replies.all()) == []
+
+
+def test_answers_marked_with_the_viewers_vote(member, other_member):
+    answer = AnswerFactory(author=other_member)
+    services.helpful_vote_toggle(member=member, answer=answer)
+    [seen] = selectors.answers_for_viewer(viewer=member, question=answer.question)
+    assert seen.voted is True
+    [seen] = selectors.answers_for_viewer(viewer=other_member, question=answer.question)
+    assert seen.voted is False
+
+
+def test_question_tabs():
+    old = QuestionFactory()
+    helpful = QuestionFactory()
+    AnswerFactory(question=helpful)
+    helpful.helpful_count = 3
+    helpful.save()
+    assert list(selectors.questions(tab="unanswered")) == [old]
+    assert selectors.questions(tab="most_helpful").first() == helpful
+    assert selectors.questions().first() == helpful
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "fatigue during immunotherapy",
+        "How do you cope with fatigue during immunotherapy",
+        "coping with fatigue on immunotherapy?",
+    ],
+)
+def test_similar_questions_find_a_similar_title(typed):
+    wanted = QuestionFactory(title="How do you cope with fatigue during immunotherapy?")
+    QuestionFactory(title="Which hospital bag essentials do you recommend?")
+    assert selectors.similar_questions(title=typed) == [wanted], connection.vendor
+
+
+def test_similar_questions_are_at_most_five_and_need_a_few_letters():
+    for n in range(7):
+        QuestionFactory(title=f"Questions about radiotherapy side effects, number {n}?")
+    assert len(selectors.similar_questions(title="radiotherapy side effects")) == 5
+    assert selectors.similar_questions(title="ra") == []
+    assert selectors.similar_questions(title="   ") == []
+
+
+def test_similar_questions_survive_odd_input():
+    QuestionFactory(title="Percent signs and underscores in a question title?")
+    for typed in ("100% _sure_ %%%", "'; DROP TABLE community_question; --", "\\\\\\\\", "ü" * 300):
+        selectors.similar_questions(title=typed)
+
+
+def test_find_members_excludes_self_blocked_and_inactive(member, other_member, third_member):
+    services.member_block(blocker=third_member, blocked=member)
+    assert list(selectors.find_members(viewer=member)) == [other_member]
+    other_member.is_active = False
+    other_member.save()
+    assert list(selectors.find_members(viewer=member)) == []
+
+
+def test_find_members_biomarker_visible_only(member, other_member):
+    other_member.profile.biomarkers.add(Biomarker.objects.get(code="EGFR"))
+    assert list(selectors.find_members(viewer=member, biomarker="EGFR")) == [other_member]
+    other_member.profile.biomarkers_visibility = "only_me"
+    other_member.profile.save()
+    assert list(selectors.find_members(viewer=member, biomarker="EGFR")) == []
