@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, Biomarker, Profile, TreatmentType, User
 from articles import selectors as article_selectors
@@ -193,7 +194,13 @@ def _member(email: str, display_name: str, *, is_staff: bool = False, is_superus
     if user:
         return user, False
     user = User.objects.create_user(
-        email, DEMO_PASSWORD, display_name=display_name, is_staff=is_staff, is_superuser=is_superuser
+        email,
+        DEMO_PASSWORD,
+        display_name=display_name,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+        # Demo members are established: their posts go live without waiting for a moderator.
+        premoderation_cleared_at=timezone.now(),
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user, True

@@ -49,6 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     suspension_reason = models.CharField(max_length=300, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
     ban_reason = models.CharField(max_length=300, blank=True)
+    # Set when a new member's first posts have been approved: from then on posts go live at once.
+    premoderation_cleared_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -4,8 +4,8 @@ from django.core.files.uploadedfile import UploadedFile
 
 from accounts.images import validate_picture
 from accounts.models import Biomarker, Profile, TreatmentType
-from articles.models import Topic
-from community.models import Question, Reaction
+from articles.models import Article, Topic
+from community.models import ModerationAction, Question, Reaction, Report
 
 
 class UpdateForm(forms.Form):
@@ -120,3 +120,68 @@ class MemberSearchForm(forms.Form):
             Biomarker.objects.exclude(code="none_unknown").values_list("code", "name")
         )
         self.fields["treatment"].choices = _choices_with_any(TreatmentType.objects.values_list("code", "name"))
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what is wrong."},
+    )
+    note = forms.CharField(
+        label="Anything a moderator should know (needed for “Something else”)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why do you think the decision was wrong?",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Please tell us why you think the decision was wrong."},
+    )
+
+
+class ReviewActionForm(forms.Form):
+    ACTIONS = [
+        ("approve", "Approve"),
+        ("remove", "Remove"),
+        ("edit", "Edit"),
+        ("note", "Add a note"),
+        ("warn", "Warn the author"),
+        ("suspend", "Suspend the author"),
+        ("ban", "Ban the author"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason_code = forms.ChoiceField(
+        label="Reason", choices=[c for c in ModerationAction.ReasonCode.choices if c[0]], required=False
+    )
+    note = forms.CharField(label="Note to the author", required=False, max_length=1000)
+    new_text = forms.CharField(label="Edited text", required=False, max_length=10000, widget=forms.Textarea)
+    article = forms.ModelChoiceField(
+        label="Reviewed article to point to",
+        queryset=Article.objects.filter(status="published"),
+        required=False,
+    )
+    days = forms.TypedChoiceField(
+        label="Suspend for",
+        choices=[(d, f"{d} day{'s' if d > 1 else ''}") for d in (1, 3, 7, 30)],
+        coerce=int,
+        required=False,
+        empty_value=0,
+    )
+
+    def action_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "action": data["action"],
+            "reason_code": data.get("reason_code") or "",
+            "note": data.get("note") or "",
+            "new_text": data.get("new_text") or "",
+            "article": data.get("article"),
+            "days": data.get("days") or 0,
+        }

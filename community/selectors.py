@@ -1,15 +1,33 @@
 """Reads of community content, filtered to what the viewer may see. Every page that lists
 member-written content goes through here, so the rules (members only, blocks) hold everywhere."""
 
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User, Visibility
 from accounts.permissions import can_read_community
-from community.models import Answer, Block, Comment, HelpfulVote, Question, Reaction, TeamMembership, Update
+from community.models import (
+    Answer,
+    Appeal,
+    Block,
+    Comment,
+    HelpfulVote,
+    ModerationAction,
+    ModerationState,
+    Question,
+    Reaction,
+    Report,
+    ReviewItem,
+    TeamMembership,
+    Update,
+)
 
 FEED_SCOPES = ("all", "like_me", "team")
 QUESTION_TABS = ("newest", "unanswered", "most_helpful")
@@ -37,10 +55,24 @@ def _with_author(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("author", "author__profile")
 
 
+def shown_to(viewer) -> Q:
+    """Items others may see, plus the viewer's own items waiting for or under review (the author
+    sees them labelled). Removed items are shown to nobody."""
+    visible = Q(moderation_state=ModerationState.VISIBLE)
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(author=viewer, moderation_state__in=[ModerationState.PENDING, ModerationState.HIDDEN])
+    return visible
+
+
+def _thread_filter(viewer) -> Q:
+    # A removed comment stays in its thread as "Comment removed" so the replies still read.
+    return shown_to(viewer) | Q(moderation_state=ModerationState.REMOVED)
+
+
 def feed_updates(*, viewer, scope: str = "all") -> QuerySet:
     """Updates for the activity feed, newest first. Paginate the result; each row needs no more queries."""
     require_community_reader(viewer)
-    updates = _with_author(Update.objects.all()).exclude(author__in=blocked_member_ids(viewer))
+    updates = _with_author(Update.objects.filter(shown_to(viewer))).exclude(author__in=blocked_member_ids(viewer))
     if scope == "team":
         updates = updates.filter(author__in=TeamMembership.objects.filter(member=viewer).values("teammate"))
     elif scope == "like_me":
@@ -69,17 +101,17 @@ def viewer_reactions(*, viewer, updates) -> set[tuple[int, str]]:
 
 def update_for_viewer(*, viewer, update_id: int) -> Update:
     require_community_reader(viewer)
-    update = get_object_or_404(_with_author(Update.objects.all()), pk=update_id)
+    update = get_object_or_404(_with_author(Update.objects.filter(shown_to(viewer))), pk=update_id)
     if is_blocked_between(viewer.pk, update.author_id):
         raise PermissionDenied("This update is not available to you.")
     return update
 
 
-def _replies_prefetch(blocked) -> Prefetch:
+def _replies_prefetch(blocked, viewer) -> Prefetch:
     """The replies under top-level comments. Replies go one level deep, so a reply's own
     `replies` is known to be empty: prefetching it as none() costs no query, where a template
     that walks the thread recursively would otherwise run one query per reply."""
-    replies = _with_author(Comment.objects.exclude(author__in=blocked)).prefetch_related(
+    replies = _with_author(Comment.objects.filter(_thread_filter(viewer)).exclude(author__in=blocked)).prefetch_related(
         Prefetch("replies", queryset=Comment.objects.none())
     )
     return Prefetch("replies", queryset=replies)
@@ -90,20 +122,20 @@ def comment_thread(*, viewer, **target) -> list[Comment]:
     require_community_reader(viewer)
     blocked = blocked_member_ids(viewer)
     return list(
-        _with_author(Comment.objects.filter(parent__isnull=True, **target))
+        _with_author(Comment.objects.filter(_thread_filter(viewer), parent__isnull=True, **target))
         .exclude(author__in=blocked)
-        .prefetch_related(_replies_prefetch(blocked))
+        .prefetch_related(_replies_prefetch(blocked, viewer))
     )
 
 
 def article_comment_count(*, article) -> int:
-    return Comment.objects.filter(article=article, is_removed=False).count()
+    return Comment.objects.filter(article=article, is_removed=False, moderation_state=ModerationState.VISIBLE).count()
 
 
 def questions(*, tab: str = "newest", topic=None, viewer=None) -> QuerySet:
     """Question rows for lists. Titles and counts are public; authors are shown to members only.
     Given a signed-in viewer, questions from members on either side of a block are left out."""
-    rows = _with_author(Question.objects.select_related("topic"))
+    rows = _with_author(Question.objects.select_related("topic")).filter(moderation_state=ModerationState.VISIBLE)
     if viewer is not None and viewer.is_authenticated:
         rows = rows.exclude(author__in=blocked_member_ids(viewer))
     if topic is not None:
@@ -117,7 +149,7 @@ def questions(*, tab: str = "newest", topic=None, viewer=None) -> QuerySet:
 
 def question_for_page(*, question_id: int, viewer=None) -> Question:
     """The question, or 404 for a viewer on either side of a block with its author."""
-    rows = _with_author(Question.objects.select_related("topic"))
+    rows = _with_author(Question.objects.select_related("topic")).filter(shown_to(viewer))
     if viewer is not None and viewer.is_authenticated:
         rows = rows.exclude(author__in=blocked_member_ids(viewer))
     return get_object_or_404(rows, pk=question_id)
@@ -127,11 +159,11 @@ def answers_for_viewer(*, viewer, question: Question) -> list[Answer]:
     """Answers with their comment threads, the viewer's helpful votes marked: a fixed number of queries."""
     require_community_reader(viewer)
     blocked = blocked_member_ids(viewer)
-    comments = _with_author(Comment.objects.filter(parent__isnull=True).exclude(author__in=blocked)).prefetch_related(
-        _replies_prefetch(blocked)
-    )
+    comments = _with_author(
+        Comment.objects.filter(_thread_filter(viewer), parent__isnull=True).exclude(author__in=blocked)
+    ).prefetch_related(_replies_prefetch(blocked, viewer))
     return list(
-        _with_author(question.answers.exclude(author__in=blocked))
+        _with_author(question.answers.filter(shown_to(viewer)).exclude(author__in=blocked))
         .annotate(voted=Exists(HelpfulVote.objects.filter(answer=OuterRef("pk"), member=viewer)))
         .prefetch_related(Prefetch("comments", queryset=comments, to_attr="thread"))
     )
@@ -143,7 +175,8 @@ def similar_questions(*, title: str, limit: int = 5) -> list[Question]:
         return []
     if connection.vendor == "postgresql":
         return list(
-            Question.objects.annotate(similarity=TrigramSimilarity("title", title))
+            Question.objects.filter(moderation_state=ModerationState.VISIBLE)
+            .annotate(similarity=TrigramSimilarity("title", title))
             .filter(similarity__gt=0.2)
             .order_by("-similarity")[:limit]
         )
@@ -154,7 +187,8 @@ def similar_questions(*, title: str, limit: int = 5) -> list[Question]:
     match = Q()
     for word in words:
         match |= Q(title__icontains=word)
-    return list(Question.objects.filter(match).order_by("-answer_count", "-created_at")[:limit])
+    visible = Question.objects.filter(match, moderation_state=ModerationState.VISIBLE)
+    return list(visible.order_by("-answer_count", "-created_at")[:limit])
 
 
 MEMBER_FILTERS = ("role", "diagnosis", "biomarker", "treatment", "location")
@@ -193,3 +227,75 @@ def team_relations(*, viewer, member) -> dict:
 def added_me(*, viewer) -> QuerySet:
     """Who added the viewer to their team: members see who follows them, and can block."""
     return User.objects.filter(team_memberships__teammate=viewer).select_related("profile").order_by("display_name")
+
+
+# Moderation
+
+
+def review_queue(*, reason: str = "", kind: str = ""):
+    """Open review items, most urgent first. Use `review_page_context` on the page of results."""
+    items = ReviewItem.objects.filter(resolved_at__isnull=True).select_related("author", "content_type")
+    if reason in ReviewItem.Reason.values:
+        items = items.filter(reason=reason)
+    if kind in MODERATED_KINDS:
+        items = items.filter(content_type=ContentType.objects.get_for_model(MODERATED_KINDS[kind]))
+    return items.order_by("-priority", "-score", "created_at", "id")
+
+
+def review_page_context(reviews) -> list:
+    """Attach to each review item (one page of them) its item with context, its open reports and
+    its author's moderation history, in a fixed number of queries."""
+    reviews = list(reviews)
+    prefetch_related_objects(
+        reviews,
+        GenericPrefetch(
+            "item",
+            [
+                Update.objects.all(),
+                Question.objects.all(),
+                Answer.objects.select_related("question"),
+                Comment.objects.select_related("article", "update", "answer__question", "parent__author"),
+                User.objects.all(),
+            ],
+        ),
+    )
+    reports = defaultdict(list)
+    keys = {(r.content_type_id, r.object_id) for r in reviews}
+    if keys:
+        match = Q()
+        for content_type_id, object_id in keys:
+            match |= Q(content_type_id=content_type_id, object_id=object_id)
+        for report in Report.objects.filter(match, resolved_at__isnull=True).select_related("reporter"):
+            reports[(report.content_type_id, report.object_id)].append(report)
+    history = dict(
+        ModerationAction.objects.filter(member_id__in={r.author_id for r in reviews})
+        .values_list("member_id")
+        .annotate(n=Count("id"))
+    )
+    appeals = {}
+    appealed = [r for r in reviews if r.reason == ReviewItem.Reason.APPEAL]
+    if appealed:
+        for appeal in Appeal.objects.filter(decision="", member_id__in={r.author_id for r in appealed}).select_related(
+            "action"
+        ):
+            appeals[(appeal.action.content_type_id, appeal.action.object_id, appeal.member_id)] = appeal
+    for review in reviews:
+        review.open_reports = reports[(review.content_type_id, review.object_id)]
+        review.author_history = history.get(review.author_id, 0)
+        key = (review.content_type_id, review.object_id, review.author_id)
+        review.appeal = appeals.get(key) or appeals.get((None, None, review.author_id))
+    return reviews
+
+
+def moderation_log(*, kind: str = "", member_id: int | None = None, moderator_id: int | None = None):
+    actions = ModerationAction.objects.select_related("moderator", "member", "content_type")
+    if kind in ModerationAction.Kind.values:
+        actions = actions.filter(kind=kind)
+    if member_id:
+        actions = actions.filter(member_id=member_id)
+    if moderator_id:
+        actions = actions.filter(moderator_id=moderator_id)
+    return actions.order_by("-created_at", "-id")
+
+
+MODERATED_KINDS = {"update": Update, "comment": Comment, "question": Question, "answer": Answer, "member": User}

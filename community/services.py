@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.images import reencode_picture
 from accounts.models import User
-from accounts.permissions import can_read_community, is_moderator
+from accounts.permissions import can_post, can_read_community, is_moderator
+from community import moderation
 from community.models import Answer, Block, Comment, HelpfulVote, Question, Reaction, TeamMembership, Update
 from community.selectors import is_blocked_between
 
@@ -24,6 +25,8 @@ class PostingLimitReached(ValidationError):
 def _require_member(actor: User) -> None:
     if not can_read_community(actor):
         raise PermissionDenied("Only members with a verified email address can post.")
+    if not can_post(actor):
+        raise PermissionDenied("Your account is suspended: you can read, but not post, react or report.")
 
 
 def _daily_count(author: User, kind: str, since) -> int:
@@ -62,11 +65,18 @@ def update_create(*, author: User, text: str, picture=None, picture_alt: str = "
     if not text and not picture:
         raise ValidationError("An update needs text or a picture.")
     _enforce_posting_limits(author, "update")
-    update = Update(author=author, text=text, picture_alt=picture_alt.strip() if picture else "")
+    screening = moderation.screen_new_post(author=author, text=text)
+    update = Update(
+        author=author,
+        text=text,
+        picture_alt=picture_alt.strip() if picture else "",
+        moderation_state=screening.state,
+    )
     if picture:
         stored = _store_picture(picture)
         update.picture.save(stored.name, stored, save=False)
     update.save()
+    moderation.queue_if_needed(item=update, screening=screening)
     return update
 
 
@@ -133,10 +143,19 @@ def comment_create(
         if is_blocked_between(author.pk, parent.author_id):
             raise PermissionDenied("You cannot reply to this comment.")
     _enforce_posting_limits(author, "comment")
+    screening = moderation.screen_new_post(author=author, text=text)
     comment = Comment.objects.create(
-        author=author, text=text, article=article, update=update, answer=answer, parent=parent
+        author=author,
+        text=text,
+        article=article,
+        update=update,
+        answer=answer,
+        parent=parent,
+        moderation_state=screening.state,
     )
-    _change_comment_count(comment, +1)
+    if comment.is_visible:
+        _change_comment_count(comment, +1)
+    moderation.queue_if_needed(item=comment, screening=screening)
     return comment
 
 
@@ -193,9 +212,17 @@ def question_ask(*, author: User, title: str, details: str = "", topic=None, is_
     if not Question.TITLE_MIN <= len(title) <= Question.TITLE_MAX:
         raise ValidationError(f"A question title needs {Question.TITLE_MIN} to {Question.TITLE_MAX} characters.")
     _enforce_posting_limits(author, "question")
-    return Question.objects.create(
-        author=author, title=title, details=details.strip(), topic=topic, is_anonymous=is_anonymous
+    screening = moderation.screen_new_post(author=author, text=f"{title}\n{details}")
+    question = Question.objects.create(
+        author=author,
+        title=title,
+        details=details.strip(),
+        topic=topic,
+        is_anonymous=is_anonymous,
+        moderation_state=screening.state,
     )
+    moderation.queue_if_needed(item=question, screening=screening)
+    return question
 
 
 @transaction.atomic
@@ -207,8 +234,11 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
     if is_blocked_between(author.pk, question.author_id):
         raise PermissionDenied("You cannot answer this question.")
     _enforce_posting_limits(author, "answer")
-    answer = Answer.objects.create(question=question, author=author, text=text)
-    Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+    screening = moderation.screen_new_post(author=author, text=text)
+    answer = Answer.objects.create(question=question, author=author, text=text, moderation_state=screening.state)
+    if answer.is_visible:
+        Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+    moderation.queue_if_needed(item=answer, screening=screening)
     return answer
 
 

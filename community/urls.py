@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import hubs, views
+from community import hubs, moderation_views, views
 
 urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
@@ -32,4 +32,12 @@ urlpatterns = [
     path("members/<int:member_id>/block/", views.block_toggle, name="block_toggle"),
     path("topics/<slug:slug>/", hubs.topic_hub, name="topic_hub"),
     path("treatments/<slug:slug>/", hubs.treatment_hub, name="treatment_hub"),
+    path("moderation/", moderation_views.queue, name="moderation_queue"),
+    path("moderation/review/<int:review_id>/", moderation_views.review_act, name="moderation_act"),
+    path("moderation/bulk/", moderation_views.review_bulk, name="moderation_bulk"),
+    path("moderation/log/", moderation_views.audit_log, name="moderation_log"),
+    path("moderation/appeals/<int:appeal_id>/", moderation_views.appeal_detail, name="moderation_appeal"),
+    path("report/<slug:kind>/<int:object_id>/", moderation_views.report_create, name="report_create"),
+    path("appeals/new/<int:action_id>/", moderation_views.appeal_create, name="appeal_create"),
+    path("crisis/", moderation_views.crisis, name="crisis"),
 ]

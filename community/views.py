@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.permissions import can_read_community
+from accounts.permissions import can_post, can_read_community
 from articles import selectors as article_selectors
 from articles.models import Topic
 from community import selectors, services
@@ -23,7 +24,8 @@ from community.forms import (
     UpdateEditForm,
     UpdateForm,
 )
-from community.models import Answer, Comment
+from community.models import Answer, Comment, ModerationState
+from community.moderation import mentions_crisis
 
 PAGE_SIZE = 20
 
@@ -38,13 +40,36 @@ def _not_for_you(request):
 
 
 def community_member_required(view):
-    """Visitors are invited to join; members who have not verified their email are shown how."""
+    """Visitors are invited to join; members who have not verified their email are shown how;
+    suspended members read but every POST shows them why they cannot act."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        return _not_for_you(request) or view(request, *args, **kwargs)
+        refused = _not_for_you(request)
+        if refused is None and request.method == "POST" and not can_post(request.user):
+            refused = render(request, "community/suspended.html", status=403)
+        return refused or view(request, *args, **kwargs)
 
     return wrapper
+
+
+def after_posting(request, item, text: str) -> None:
+    """Tell the author what happens next: waiting for a moderator, and help if they may be at risk."""
+    if item.moderation_state == ModerationState.PENDING:
+        messages.info(
+            request,
+            "Thank you. A moderator looks at new members' first posts before others see them; "
+            "you can see it now, marked “waiting for a moderator”.",
+        )
+    if mentions_crisis(text):
+        messages.warning(
+            request,
+            format_html(
+                "It sounds like things may be very hard right now. You are not alone: "
+                '<a href="{}">people you can talk to today</a>, any time of day.',
+                reverse("crisis"),
+            ),
+        )
 
 
 def _page_number(request) -> int:
@@ -78,7 +103,7 @@ def activity_list(request):
         form = UpdateForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.update_create(
+                update = services.update_create(
                     author=request.user,
                     text=form.cleaned_data["text"],
                     picture=form.cleaned_data.get("picture"),
@@ -88,6 +113,7 @@ def activity_list(request):
                 form.add_error(None, error)
             else:
                 messages.success(request, "Your update is posted.")
+                after_posting(request, update, update.text)
                 return redirect("activity_list")
     else:
         form = UpdateForm()
@@ -200,6 +226,7 @@ def _comment_create(request, *, back_url: str, render_error, **target):
                 form.add_error(None, error)
             else:
                 messages.success(request, "Your comment is posted.")
+                after_posting(request, comment, comment.text)
                 return redirect(f"{back_url}#comment-{comment.pk}")
     return render_error(form)
 
@@ -292,6 +319,7 @@ def question_ask(request):
             form.add_error(None, error)
         else:
             messages.success(request, "Your question is posted. We will let you know when someone answers.")
+            after_posting(request, question, f"{question.title}\n{question.details}")
             return redirect(question)
     similar = selectors.similar_questions(title=request.POST.get("title", "")) if request.method == "POST" else []
     return render(
@@ -319,6 +347,8 @@ def question_detail(request, question_id: int, slug: str = ""):
     if request.method == "POST":
         if not can_read:
             return _not_for_you(request)
+        if not can_post(request.user):
+            return render(request, "community/suspended.html", status=403)
         answer_form = AnswerForm(request.POST)
         if answer_form.is_valid():
             try:
@@ -329,6 +359,7 @@ def question_detail(request, question_id: int, slug: str = ""):
                 answer_form.add_error(None, error)
             else:
                 messages.success(request, "Thank you: your answer is posted.")
+                after_posting(request, answer, answer.text)
                 return redirect(f"{question.get_absolute_url()}#answer-{answer.pk}")
         status = 400
     return render(

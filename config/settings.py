@@ -254,6 +254,30 @@ POSTING_MIN_INTERVAL_SECONDS = env.int("POSTING_MIN_INTERVAL_SECONDS", default=1
 NEW_MEMBER_DAYS = 7
 DAILY_LIMITS_NEW_MEMBER = {"question": 10, "comment": 50, "update": 20, "answer": 50}
 DAILY_LIMITS_MEMBER = {"question": 30, "comment": 300, "update": 100, "answer": 300}
+# Moderation (community/moderation.py).
+PREMODERATION_FIRST_POSTS = env.int("PREMODERATION_FIRST_POSTS", default=2)
+REPORT_HIDE_THRESHOLD = env.int("REPORT_HIDE_THRESHOLD", default=3)
+REPORTS_PER_DAY = 20
+NEW_MEMBER_MAX_LINKS = 2
+LINK_HOST_SPREAD_LIMIT = 3
+DUPLICATE_WINDOW_SECONDS = 300
+# Words that suggest a member may be thinking of harming themselves. The post stays up; the author
+# is offered help at once and the post goes to the top of the queue.
+CRISIS_PHRASES = [
+    "kill myself",
+    "end my life",
+    "ending my life",
+    "suicide",
+    "suicidal",
+    "want to die",
+    "don't want to be here",
+    "do not want to be here",
+    "better off without me",
+    "no reason to live",
+    "hurt myself",
+    "self harm",
+    "self-harm",
+]
 UPDATE_PICTURE_MAX_BYTES = 10 * 1024 * 1024
 UPDATE_PICTURE_MAX_PIXELS = 12000
 UPDATE_PICTURE_SIZE = 1600

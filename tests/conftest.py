@@ -18,6 +18,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_premoderation(settings):
+    # Most tests are about other things than a new member's first posts waiting for a moderator;
+    # tests/community/test_moderation.py turns pre-moderation back on where it is the subject.
+    settings.PREMODERATION_FIRST_POSTS = 0
+
+
 @pytest.fixture
 def member(db):
     return UserFactory(display_name="Ada")
