@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 
 from articles import selectors, services
-from articles.models import Article, ArticleRevision, Contributor, Reference, Topic, Treatment
+from articles.models import Article, ArticleRevision, Contributor, Reference, SearchSynonym, Topic, Treatment
 from articles.permissions import can_publish
 
 
@@ -250,3 +250,9 @@ class TreatmentAdmin(admin.ModelAdmin):
     @admin.display(description="Targets")
     def target_list(self, obj):
         return ", ".join(biomarker.name for biomarker in obj.targets.all()) or "—"
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "alternatives"]
+    search_fields = ["term", "alternatives"]

@@ -366,3 +366,28 @@ def seed_catalogue(apps) -> None:
             },
         )
         treatment.targets.set([biomarkers[code] for code in targets if code in biomarkers])
+
+
+# Abbreviations members type and what articles call them; staff edit these in the admin.
+SYNONYMS = {
+    "nsclc": "non-small cell lung cancer, non small cell",
+    "sclc": "small cell lung cancer",
+    "tki": "tyrosine kinase inhibitor",
+    "egfr": "epidermal growth factor receptor",
+    "alk": "anaplastic lymphoma kinase",
+    "chemo": "chemotherapy",
+    "immuno": "immunotherapy",
+    "io": "immunotherapy",
+    "sbrt": "stereotactic body radiotherapy, stereotactic radiation",
+    "pet": "positron emission tomography",
+    "ct": "computed tomography",
+    "mets": "metastases, metastasis",
+    "ngs": "next-generation sequencing, biomarker testing",
+    "adc": "antibody-drug conjugate",
+}
+
+
+def seed_synonyms(apps) -> None:
+    SearchSynonym = apps.get_model("articles", "SearchSynonym")
+    for term, alternatives in SYNONYMS.items():
+        SearchSynonym.objects.get_or_create(term=term, defaults={"alternatives": alternatives})

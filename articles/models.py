@@ -5,6 +5,7 @@ Writes go through `articles.services`; reads that depend on who is looking go th
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -128,6 +129,8 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     modified_at = models.DateTimeField(auto_now=True)
+    # Kept up to date by a PostgreSQL trigger (title A, summary B, body C); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -282,3 +285,24 @@ class ArticleRevision(models.Model):
     @property
     def updates_content(self) -> bool:
         return self.is_medical_review or "body" in self.changed_fields
+
+
+class SearchSynonym(models.Model):
+    """A word members search for and what articles may call it instead (NSCLC → non-small cell
+    lung cancer). Brand and generic drug names come from the treatment catalogue, not from here."""
+
+    term = models.CharField(max_length=60, unique=True, help_text="What people type, e.g. NSCLC.")
+    alternatives = models.CharField(
+        max_length=300,
+        help_text="Comma-separated words or phrases that mean the same, e.g. non-small cell lung cancer.",
+    )
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.alternatives}"
+
+    @property
+    def alternative_list(self) -> list[str]:
+        return [part.strip() for part in self.alternatives.split(",") if part.strip()]

@@ -2,7 +2,7 @@ from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-from articles.catalogue import seed_catalogue
+from articles.catalogue import seed_catalogue, seed_synonyms
 
 
 @receiver(post_migrate, dispatch_uid="articles.treatment_catalogue")
@@ -17,3 +17,9 @@ def catalogue_after_flush(sender, apps=global_apps, **kwargs):
         return
     if not Treatment.objects.exists():
         seed_catalogue(apps)
+    try:
+        SearchSynonym = apps.get_model("articles", "SearchSynonym")
+    except LookupError:
+        return
+    if not SearchSynonym.objects.exists():
+        seed_synonyms(apps)

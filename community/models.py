@@ -7,6 +7,7 @@ services in the same transaction as the row they count, so list pages never COUN
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -35,6 +36,9 @@ class Moderated(models.Model):
     moderator_note_article = models.ForeignKey(
         "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Kept up to date by a PostgreSQL trigger (see migration 0004_search); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         abstract = True

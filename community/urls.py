@@ -40,4 +40,5 @@ urlpatterns = [
     path("report/<slug:kind>/<int:object_id>/", moderation_views.report_create, name="report_create"),
     path("appeals/new/<int:action_id>/", moderation_views.appeal_create, name="appeal_create"),
     path("crisis/", moderation_views.crisis, name="crisis"),
+    path("search/", views.search, name="search"),
 ]

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.permissions import can_post, can_read_community
 from articles import selectors as article_selectors
 from articles.models import Topic
+from community import search as search_module
 from community import selectors, services
 from community.forms import (
     AnswerForm,
@@ -458,3 +459,23 @@ def block_toggle(request, member_id: int):
         request, f"You blocked {member.display_name}. They can no longer see your activity, comment on it or add you."
     )
     return redirect("member_list")
+
+
+# Search
+
+
+@require_GET
+def search(request):
+    outcome = search_module.search(
+        viewer=request.user, raw_query=request.GET.get("q", ""), kind=request.GET.get("kind", "all")
+    )
+    return render(request, "community/search.html", {"outcome": outcome, "kinds": SEARCH_TABS})
+
+
+SEARCH_TABS = [
+    ("all", "Everything"),
+    ("articles", "Articles"),
+    ("questions", "Questions and answers"),
+    ("updates", "Updates and comments"),
+    ("members", "Members"),
+]

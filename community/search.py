@@ -1,0 +1,308 @@
+"""Site search: articles for everyone; questions, answers, updates, comments and members for
+signed-in members only, with the same visibility rules as every other page (visible items only,
+nobody on either side of a block).
+
+PostgreSQL: stored, trigger-maintained tsvectors with GIN indexes, websearch syntax, weighted
+ranking with an exact-title boost, highlighted snippets, synonyms from the treatment catalogue and
+the synonym table, and "Did you mean" from trigram similarity. SQLite (local runs): a plain
+case-insensitive text match with the same synonyms and no snippets or suggestions.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from accounts.models import User, Visibility
+from accounts.permissions import can_read_community
+from articles import selectors as article_selectors
+from articles.models import SearchSynonym, Treatment
+from community.models import Answer, Comment, ModerationState, Question, Update
+from community.selectors import blocked_member_ids
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_KIND = 20
+KINDS = ("all", "articles", "questions", "updates", "members")
+# Markers no one types, swapped for <mark> only after everything else is escaped.
+START, STOP = "\x02", "\x03"
+WORD = re.compile(r"[\w-]+", re.UNICODE)
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString = field(default_factory=lambda: mark_safe(""))
+    meta: str = ""
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    kind: str
+    results: dict[str, list[Result]]
+    expanded: list[str]
+    suggestion: str = ""
+    members_only_hidden: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(len(rows) for rows in self.results.values())
+
+
+def clean_query(raw: str) -> str:
+    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+
+
+def expansions(query: str) -> list[str]:
+    """Other names for what the member typed: brand ↔ generic drug names and abbreviations."""
+    words = {w.lower() for w in WORD.findall(query)}
+    if not words:
+        return []
+    found: list[str] = []
+    brand_match = Q()
+    for word in words:
+        brand_match |= Q(generic_name__iexact=word) | Q(brand_names__icontains=word)
+    for treatment in Treatment.objects.filter(brand_match):
+        names = [n.lower() for n in treatment.names]
+        if words & set(names):
+            found.extend(n for n in treatment.names if n.lower() not in words)
+    for synonym in SearchSynonym.objects.filter(term__in=words):
+        found.extend(synonym.alternative_list)
+    return list(dict.fromkeys(found))
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _ts_query(query: str, alternatives: list[str]) -> SearchQuery:
+    combined = SearchQuery(query, search_type="websearch", config="english")
+    for alternative in alternatives:
+        combined |= SearchQuery(alternative, search_type="phrase", config="english")
+    return combined
+
+
+def _short(text: str) -> str:
+    return Truncator(text).words(25)
+
+
+def _highlight(text: str) -> SafeString:
+    # SearchHeadline returns the stored text unescaped: escape all of it, then mark the matches.
+    return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _headline(expression: str, ts_query: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(
+        expression, ts_query, config="english", start_sel=START, stop_sel=STOP, max_words=35, min_words=15
+    )
+
+
+def _text_match(fields: list[str], terms: list[str]) -> Q:
+    match = Q()
+    for term in terms:
+        for name in fields:
+            match |= Q(**{f"{name}__icontains": term})
+    return match
+
+
+def _ranked(queryset, ts_query, title_field: str | None, query: str, snippet_field: str):
+    rank = SearchRank(F("search_vector"), ts_query)
+    if title_field:
+        rank = rank + Case(When(**{f"{title_field}__iexact": query}, then=Value(1.0)), default=Value(0.0))
+    return (
+        queryset.filter(search_vector=ts_query)
+        .annotate(rank=rank, snippet=_headline(snippet_field, ts_query))
+        .order_by("-rank", "-pk")[:RESULTS_PER_KIND]
+    )
+
+
+def _search_articles(query, terms, ts_query) -> list[Result]:
+    articles = article_selectors.published_articles()
+    if ts_query is not None:
+        rows = _ranked(articles, ts_query, "title", query, "body")
+        return [Result("articles", a.title, a.get_absolute_url(), _highlight(a.snippet), a.summary) for a in rows]
+    rows = articles.filter(_text_match(["title", "summary", "body"], terms)).order_by("-published_at")
+    return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
+
+
+def _visible_to(viewer, queryset):
+    return queryset.filter(moderation_state=ModerationState.VISIBLE).exclude(author__in=blocked_member_ids(viewer))
+
+
+def _search_questions(viewer, query, terms, ts_query) -> list[Result]:
+    questions = _visible_to(viewer, Question.objects.all())
+    answers = _visible_to(viewer, Answer.objects.select_related("question")).filter(
+        question__moderation_state=ModerationState.VISIBLE
+    )
+    if ts_query is not None:
+        found = [
+            Result("questions", q.title, q.get_absolute_url(), _highlight(q.snippet), f"{q.answer_count} answers")
+            for q in _ranked(questions, ts_query, "title", query, "details")
+        ]
+        found += [
+            Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), _highlight(a.snippet))
+            for a in _ranked(answers, ts_query, None, query, "text")
+        ]
+        return found
+    rows = questions.filter(_text_match(["title", "details"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+    found = [Result("questions", q.title, q.get_absolute_url(), meta=f"{q.answer_count} answers") for q in rows]
+    answer_rows = answers.filter(_text_match(["text"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+    found += [
+        Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), meta=_short(a.text))
+        for a in answer_rows
+    ]
+    return found
+
+
+def _search_updates(viewer, query, terms, ts_query) -> list[Result]:
+    updates = _visible_to(viewer, Update.objects.select_related("author"))
+    comments = _visible_to(
+        viewer, Comment.objects.select_related("author", "article", "update", "answer__question")
+    ).filter(is_removed=False)
+    if ts_query is not None:
+        update_rows = _ranked(updates, ts_query, None, query, "text")
+        comment_rows = _ranked(comments, ts_query, None, query, "text")
+        snippets = {id(row): _highlight(row.snippet) for row in [*update_rows, *comment_rows]}
+    else:
+        update_rows = updates.filter(_text_match(["text"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+        comment_rows = comments.filter(_text_match(["text"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+        snippets = {}
+    found = [
+        Result(
+            "updates",
+            f"An update from {u.author.display_name}",
+            u.get_absolute_url(),
+            snippets.get(id(u), mark_safe("")),
+            "" if id(u) in snippets else _short(u.text),
+        )
+        for u in update_rows
+    ]
+    for c in comment_rows:
+        target = c.target
+        if target is None:
+            continue
+        found.append(
+            Result(
+                "updates",
+                f"A comment from {c.author.display_name}",
+                f"{target.get_absolute_url()}#comment-{c.pk}",
+                snippets.get(id(c), mark_safe("")),
+                "" if id(c) in snippets else _short(c.text),
+            )
+        )
+    return found
+
+
+def _search_members(viewer, terms) -> list[Result]:
+    match = Q()
+    for term in terms:
+        match |= Q(display_name__icontains=term) | Q(
+            profile__location__icontains=term, profile__location_visibility=Visibility.MEMBERS
+        )
+    rows = (
+        User.objects.filter(match, is_active=True, banned_at__isnull=True)
+        .exclude(pk__in=blocked_member_ids(viewer))
+        .select_related("profile")
+        .order_by("display_name")[:RESULTS_PER_KIND]
+    )
+    return [
+        Result(
+            "members",
+            m.display_name,
+            m.get_absolute_url(),
+            meta=m.profile.location if m.profile.location_visibility == Visibility.MEMBERS else "",
+        )
+        for m in rows
+    ]
+
+
+def did_you_mean(query: str) -> str:
+    """Swap each unknown word for the closest drug name, brand or article title word (pg_trgm)."""
+    if not _postgres():
+        return ""
+    changed = False
+    words = []
+    for word in WORD.findall(query)[:8]:
+        if len(word) < 4 or _known_word(word):
+            words.append(word)
+            continue
+        best = (
+            Treatment.objects.annotate(
+                similarity=Greatest(
+                    TrigramSimilarity("generic_name", word),
+                    TrigramWordSimilarity(word, "brand_names"),
+                    output_field=FloatField(),
+                )
+            )
+            .filter(similarity__gt=0.5)
+            .order_by("-similarity")
+            .first()
+        )
+        replacement = word
+        if best is not None:
+            names = best.names
+            lowered = [n.lower() for n in names]
+            if word.lower() not in lowered:
+                # The generic name, unless the word was closer to one of the brands.
+                replacement = max(names, key=lambda name: _trigram_overlap(word.lower(), name.lower()))
+        changed |= replacement.lower() != word.lower()
+        words.append(replacement)
+    return " ".join(words) if changed else ""
+
+
+def _known_word(word: str) -> bool:
+    """A word that published articles or questions already use is not a typo."""
+    query = SearchQuery(word, search_type="plain", config="english")
+    return (
+        article_selectors.published_articles().filter(search_vector=query).exists()
+        or Question.objects.filter(moderation_state=ModerationState.VISIBLE, search_vector=query).exists()
+    )
+
+
+def _trigram_overlap(a: str, b: str) -> float:
+    def grams(s: str) -> set[str]:
+        padded = f"  {s} "
+        return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+    ga, gb = grams(a), grams(b)
+    return len(ga & gb) / max(1, len(ga | gb))
+
+
+def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
+    query = clean_query(raw_query)
+    kind = kind if kind in KINDS else "all"
+    outcome = SearchOutcome(query=query, kind=kind, results={}, expanded=[])
+    if not WORD.search(query):
+        return outcome
+    outcome.expanded = expansions(query)
+    terms = [query, *outcome.expanded]
+    ts_query = _ts_query(query, outcome.expanded) if _postgres() else None
+    member = can_read_community(viewer)
+    if kind in ("all", "articles"):
+        outcome.results["articles"] = _search_articles(query, terms, ts_query)
+    if member:
+        if kind in ("all", "questions"):
+            outcome.results["questions"] = _search_questions(viewer, query, terms, ts_query)
+        if kind in ("all", "updates"):
+            outcome.results["updates"] = _search_updates(viewer, query, terms, ts_query)
+        if kind in ("all", "members"):
+            outcome.results["members"] = _search_members(viewer, terms)
+    else:
+        outcome.members_only_hidden = True
+    if outcome.total < 3:
+        outcome.suggestion = did_you_mean(query)
+    return outcome

@@ -1,0 +1,136 @@
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles.models import SearchSynonym
+from community import search as site_search
+from community.models import ModerationState
+from tests.articles.factories import PublishedArticleFactory
+from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="ranking, snippets and typo suggestions need PostgreSQL (CI runs them)"
+)
+
+
+def titles(outcome, kind):
+    return [r.title for r in outcome.results.get(kind, [])]
+
+
+def test_visitors_find_articles_but_no_member_content(client):
+    PublishedArticleFactory(title="Living with osimertinib", body="Daily tablets and what to expect.")
+    QuestionFactory(title="Has anyone taken osimertinib for long?")
+    response = client.get(reverse("search"), {"q": "osimertinib"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Living with osimertinib" in page
+    assert "Has anyone taken osimertinib" not in page
+    assert "Members can also search" in page
+
+
+def test_members_find_questions_answers_updates_comments_and_members(member):
+    question = QuestionFactory(title="Tiredness after radiotherapy sessions?")
+    AnswerFactory(question=question, text="Radiotherapy tiredness lifted for me after a month.")
+    UpdateFactory(text="Radiotherapy week three done.")
+    CommentFactory(update=UpdateFactory(text="Scan day"), text="Radiotherapy made me sleepy too.")
+    UserFactory(display_name="Radiotherapy Rita")
+    outcome = site_search.search(viewer=member, raw_query="radiotherapy")
+    assert "Tiredness after radiotherapy sessions?" in titles(outcome, "questions")
+    assert any(t.startswith("An answer to") for t in titles(outcome, "questions"))
+    assert any(t.startswith("An update from") for t in titles(outcome, "updates"))
+    assert any(t.startswith("A comment from") for t in titles(outcome, "updates"))
+    assert "Radiotherapy Rita" in titles(outcome, "members")
+
+
+def test_hidden_pending_removed_and_blocked_items_never_appear(member, other_member):
+    from community import services
+
+    for state in (ModerationState.PENDING, ModerationState.HIDDEN, ModerationState.REMOVED):
+        QuestionFactory(title=f"Crizotinib question that is {state}", moderation_state=state)
+    QuestionFactory(title="Crizotinib question from someone blocked", author=other_member)
+    services.member_block(blocker=other_member, blocked=member)
+    QuestionFactory(title="Crizotinib question anyone can see")
+    outcome = site_search.search(viewer=member, raw_query="crizotinib")
+    assert titles(outcome, "questions") == ["Crizotinib question anyone can see"]
+
+
+def test_brand_and_generic_names_find_each_other(member):
+    PublishedArticleFactory(title="What osimertinib does", body="It blocks a faulty EGFR signal.")
+    PublishedArticleFactory(title="Starting Tagrisso", body="My first month.")
+    by_brand = titles(site_search.search(viewer=member, raw_query="Tagrisso"), "articles")
+    by_generic = titles(site_search.search(viewer=member, raw_query="osimertinib"), "articles")
+    assert set(by_brand) == set(by_generic) == {"What osimertinib does", "Starting Tagrisso"}
+
+
+def test_abbreviations_expand_from_the_synonym_table(member):
+    assert SearchSynonym.objects.filter(term="nsclc").exists()
+    PublishedArticleFactory(title="Understanding non-small cell lung cancer", body="The most common kind.")
+    outcome = site_search.search(viewer=member, raw_query="NSCLC")
+    assert "Understanding non-small cell lung cancer" in titles(outcome, "articles")
+    assert "non-small cell lung cancer" in outcome.expanded
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "!!!???",
+        "a" * 5000,
+        "'; DROP TABLE community_question; --",
+        "foo & | ! : * ( ) <-> bar",
+        '"unclosed phrase',
+        "-",
+        "<script>alert(1)</script>",
+        "{{ 7*7 }} {% debug %}",
+        "\x00\x01",
+    ],
+)
+def test_hostile_queries_give_a_normal_page(client, member, query):
+    client.force_login(member)
+    response = client.get(reverse("search"), {"q": query, "kind": "everything'--"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert len(site_search.clean_query(query)) <= site_search.MAX_QUERY_LENGTH
+
+
+@postgres_only
+def test_title_matches_rank_first(member):
+    PublishedArticleFactory(title="A day at the clinic", body="We talked about pembrolizumab " * 5)
+    PublishedArticleFactory(title="Pembrolizumab", body="An immunotherapy.")
+    assert titles(site_search.search(viewer=member, raw_query="pembrolizumab"), "articles")[0] == "Pembrolizumab"
+
+
+@postgres_only
+def test_phrases_and_excluded_words_follow_websearch_syntax(member):
+    PublishedArticleFactory(title="Waiting for scan results", body="Scan results take a week. Brain scans too.")
+    PublishedArticleFactory(title="Scan results explained", body="What the report says about the liver.")
+    found = titles(site_search.search(viewer=member, raw_query='"scan results" -brain'), "articles")
+    assert found == ["Scan results explained"]
+
+
+@postgres_only
+def test_snippets_highlight_matches_and_escape_everything_else(member):
+    QuestionFactory(
+        title="Lorlatinib and mood", details='<b>bold</b> lorlatinib <script>x</script> 5 < 6 & "mood" changed'
+    )
+    [result] = site_search.search(viewer=member, raw_query="lorlatinib mood").results["questions"]
+    assert "<mark>lorlatinib</mark>" in result.snippet.lower()
+    assert set(re.findall(r"</?([a-z]+)", result.snippet)) == {"mark"}
+    assert "&amp;" in result.snippet and "&lt;" in result.snippet
+
+
+@postgres_only
+def test_a_misspelled_drug_name_gets_a_did_you_mean(client, member):
+    client.force_login(member)
+    page = client.get(reverse("search"), {"q": "osimertnib"}).content.decode()
+    assert "Did you mean" in page and "osimertinib" in page
+    # A word the site already uses is not treated as a typo.
+    PublishedArticleFactory(title="Brain scans", body="Brain scans explained.")
+    assert site_search.did_you_mean("brain") == ""
