@@ -96,6 +96,10 @@ def _ts_query(query: str, alternatives: list[str]) -> SearchQuery:
     return combined
 
 
+def _answers(count: int) -> str:
+    return f"{count} answer{'' if count == 1 else 's'}"
+
+
 def _short(text: str) -> str:
     return Truncator(text).words(25)
 
@@ -150,7 +154,7 @@ def _search_questions(viewer, query, terms, ts_query) -> list[Result]:
     )
     if ts_query is not None:
         found = [
-            Result("questions", q.title, q.get_absolute_url(), _highlight(q.snippet), f"{q.answer_count} answers")
+            Result("questions", q.title, q.get_absolute_url(), _highlight(q.snippet), _answers(q.answer_count))
             for q in _ranked(questions, ts_query, "title", query, "details")
         ]
         found += [
@@ -159,7 +163,7 @@ def _search_questions(viewer, query, terms, ts_query) -> list[Result]:
         ]
         return found
     rows = questions.filter(_text_match(["title", "details"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
-    found = [Result("questions", q.title, q.get_absolute_url(), meta=f"{q.answer_count} answers") for q in rows]
+    found = [Result("questions", q.title, q.get_absolute_url(), meta=_answers(q.answer_count)) for q in rows]
     answer_rows = answers.filter(_text_match(["text"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
     found += [
         Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), meta=_short(a.text))
