@@ -9,7 +9,7 @@ PIP := $(VENV)/bin/pip
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz \
 	SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run test install lint format serve clean
+.PHONY: run test install lint format serve-prod clean
 
 run: install
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -20,6 +20,18 @@ run: install
 test: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v 0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Production settings on this machine's PostgreSQL and Redis, served by gunicorn over plain HTTP.
+# A throwaway SECRET_KEY unless you set one: sessions end when it stops.
+PROD_ENV := DEBUG=false SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=127.0.0.1,localhost \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kindred} \
+	CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/1} \
+	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
+
+serve-prod: install
+	createdb -h 127.0.0.1 -U postgres kindred 2>/dev/null || true
+	export $(PROD_ENV) && $(PY) manage.py migrate --no-input && $(PY) manage.py collectstatic --no-input -v 0 \
+		&& $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 install: $(VENV)/.installed node_modules/.installed
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -138,7 +139,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Vendor assets come from npm at install time (`npm ci`), never from a CDN or a committed copy.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # Only the stylesheets: the site uses no Bootstrap JavaScript (pages work without scripts).
+    ("vendor/bootstrap/css", BASE_DIR / "node_modules" / "bootstrap" / "dist" / "css"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -282,3 +284,6 @@ CRISIS_PHRASES = [
 UPDATE_PICTURE_MAX_BYTES = 10 * 1024 * 1024
 UPDATE_PICTURE_MAX_PIXELS = 12000
 UPDATE_PICTURE_SIZE = 1600
+
+# Source maps are for developers' tools only; compressing them would slow every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
