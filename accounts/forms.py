@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from accounts.images import validate_picture
-from accounts.models import Biomarker, Profile, User, Visibility
+from accounts.models import Biomarker, EmailPreferences, Profile, User, Visibility
 
 NONE_OR_UNKNOWN = "none_unknown"
 
@@ -168,3 +168,23 @@ class ProfileForm(forms.ModelForm):
                 "“None found or not known” cannot be ticked together with a biomarker. Please untick one."
             )
         return biomarkers
+
+
+class SubscribeForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label="Your email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = EmailPreferences
+        fields = ["digest_frequency", "new_articles", "answers", "replies"]
+        labels = {
+            "digest_frequency": "A digest of what is new for you",
+            "new_articles": "Email me when a new article is published",
+            "answers": "Email me when someone answers my question",
+            "replies": "Email me when someone replies to my comment or comments on my update",
+        }
+        widgets = {"digest_frequency": forms.RadioSelect}

@@ -201,6 +201,15 @@ class Profile(models.Model):
         return reverse("member_detail", args=[self.user_id])
 
 
+class NotificationEmail(models.TextChoices):
+    NONE = "", "Not by email"
+    PENDING = "pending", "Waiting to be emailed"
+    SENT = "sent", "Emailed"
+    SEEN = "seen", "Seen before the email went"
+    OFF = "off", "Turned off by the member"
+    BOUNCING = "bouncing", "Address bouncing"
+
+
 class Notification(models.Model):
     """Something a member should know about, shown under the bell and on /notifications/."""
 
@@ -216,10 +225,127 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Notifications about one thing (a question, an update, an answer) share a key: at most one
+    # email per thread per hour, later ones folded into the next.
+    thread_key = models.CharField(max_length=40, blank=True)
+    email_status = models.CharField(max_length=10, choices=NotificationEmail, default="", blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "thread_key", "email_status"], name="notification_email_thread"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.recipient}: {self.message[:40]}"
+
+
+class NewsletterSubscription(models.Model):
+    """Someone who asked for new articles by email. Nothing is sent until the address is confirmed
+    (double opt-in). When the address belongs to a member, the member's EmailPreferences decide."""
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_subscriptions",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscription_email_unique_case_insensitive"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    NEVER = "never", "Never"
+
+
+class EmailPreferences(models.Model):
+    """What a member wants by email. Moderation notices about their own content are always sent."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences")
+    digest_frequency = models.CharField(
+        "digest", max_length=10, choices=DigestFrequency, default=DigestFrequency.WEEKLY
+    )
+    new_articles = models.BooleanField("new articles", default=False)
+    answers = models.BooleanField("someone answered my question", default=True)
+    replies = models.BooleanField("someone replied to my comment or update", default=True)
+    # When the digest was last delivered: the next one starts from here.
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    # A permanent delivery failure (5xx) for this address. Mail stops while the member's email is
+    # still this address; changing or re-verifying the address clears it.
+    bounced_email = models.EmailField(max_length=254, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "email preferences"
+        verbose_name_plural = "email preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest_frequency__in=DigestFrequency.values), name="email_digest_frequency_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"Email preferences of {self.user}"
+
+    def is_bouncing(self, email: str) -> bool:
+        return bool(self.bounced_email) and self.bounced_email.lower() == (email or "").lower()
+
+
+class DigestDelivery(models.Model):
+    """One digest for one member for one period. Written before sending and marked after, so a
+    rerun never sends a period twice and a crash resumes where it stopped."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        RETRY = "retry", "Temporary failure, will retry"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries")
+    frequency = models.CharField(max_length=10, choices=DigestFrequency)
+    period_start = models.DateField(help_text="The day (daily) or the Monday of the week (weekly).")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    reason = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "frequency", "period_start"], name="one_digest_per_period"),
+        ]
+        indexes = [models.Index(fields=["frequency", "period_start", "status"], name="digest_delivery_due")]
+
+    def __str__(self):
+        return f"{self.get_frequency_display()} digest for {self.member} ({self.period_start}): {self.status}"

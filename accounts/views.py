@@ -9,10 +9,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils._os import safe_join
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import selectors, services
-from accounts.forms import ProfileForm
+from accounts import selectors, services, tokens
+from accounts.forms import EmailPreferencesForm, ProfileForm, SubscribeForm
 from accounts.permissions import is_member
 from community import selectors as community_selectors
 
@@ -86,3 +87,61 @@ def media(request, path: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Email: subscriptions, preferences, one-click unsubscribe
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """The "new articles by email" form. Whatever the address (new, already subscribed, a
+    member's), the answer is the same thank-you page."""
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            services.subscription_request(name=form.cleaned_data["name"], email=form.cleaned_data["email"])
+            return redirect("subscribe_thanks")
+        return render(request, "accounts/subscribe.html", {"subscribe_form": form}, status=400)
+    return render(request, "accounts/subscribe.html", {"subscribe_form": SubscribeForm()})
+
+
+@require_GET
+def subscribe_thanks(request):
+    return render(request, "accounts/subscribe_thanks.html")
+
+
+@require_GET
+def subscribe_confirm(request, token: str):
+    subscription = services.subscription_confirm(token=token)
+    status = 200 if subscription else 400
+    return render(request, "accounts/subscribe_confirmed.html", {"subscription": subscription}, status=status)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """RFC 8058 one-click unsubscribe: mail clients POST here with no session or CSRF token, so
+    this view alone is exempt; the signed token is the authority. GET asks first."""
+    if request.method == "POST":
+        stopped = services.unsubscribe(token=token)
+        if stopped is None:
+            return render(request, "accounts/unsubscribe.html", {"state": "invalid"}, status=400)
+        return render(request, "accounts/unsubscribe.html", {"state": "done", "stopped": stopped})
+    if tokens.read_unsubscribe_token(token) is None:
+        return render(request, "accounts/unsubscribe.html", {"state": "invalid"}, status=400)
+    return render(request, "accounts/unsubscribe.html", {"state": "ask", "token": token})
+
+
+@login_required
+def email_preferences(request):
+    preferences = services.email_preferences_for(request.user)
+    if request.method == "POST":
+        form = EmailPreferencesForm(request.POST, instance=preferences)
+        if form.is_valid():
+            services.email_preferences_update(actor=request.user, form=form)
+            messages.success(request, "Your email preferences are saved. They apply from the next email.")
+            return redirect("email_preferences")
+        messages.error(request, "Your preferences are not saved yet: please check the choices below.")
+    else:
+        form = EmailPreferencesForm(instance=preferences)
+    return render(request, "accounts/email_preferences.html", {"form": form, "preferences": preferences})

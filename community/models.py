@@ -336,9 +336,18 @@ class ReviewItem(models.Model):
         return f"{self.get_reason_display()}: {self.content_type.model} {self.object_id}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The moderation log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The moderation log is append-only.")
+
+
 class ModerationAction(models.Model):
     """The audit log. Append-only: rows are written once by the moderation services and never
-    changed or deleted through the site or the admin."""
+    changed or deleted through the site, the admin or a queryset. Names are kept as text so the
+    record outlives the accounts it mentions."""
 
     class Kind(models.TextChoices):
         APPROVE = "approve", "Approved"
@@ -360,13 +369,15 @@ class ModerationAction(models.Model):
         OTHER = "other", "Another reason, explained in the note"
         NONE = "", "No reason needed"
 
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    moderator_name = models.CharField(max_length=60, blank=True)
     kind = models.CharField(max_length=20, choices=Kind)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_actions_received"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_actions_received"
     )
+    member_name = models.CharField(max_length=60, blank=True)
     reason_code = models.CharField(max_length=20, choices=ReasonCode, blank=True)
     note = models.CharField(max_length=1000, blank=True)
     text_before = models.TextField(blank=True)
@@ -374,15 +385,19 @@ class ModerationAction(models.Model):
     suspended_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.moderator} {self.get_kind_display().lower()} ({self.member})"
+        return f"{self.moderator_name} {self.get_kind_display().lower()} ({self.member_name})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The moderation log is append-only.")
+        self.moderator_name = self.moderator_name or (self.moderator.display_name if self.moderator else "")
+        self.member_name = self.member_name or (self.member.display_name if self.member else "")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -42,7 +42,8 @@ class Screening:
 
 
 def mentions_crisis(text: str) -> bool:
-    lowered = " ".join(text.lower().split())
+    # Phones type curly apostrophes; the list is written with straight ones.
+    lowered = " ".join(text.lower().replace("\u2019", "'").replace("\u2018", "'").split())
     return any(phrase in lowered for phrase in settings.CRISIS_PHRASES)
 
 
@@ -395,10 +396,13 @@ def review_act(
 
 
 @transaction.atomic
-def review_bulk(*, moderator: User, reviews, action: str, reason_code: str = "") -> int:
+def review_bulk(*, moderator: User, reviews, action: str, reason_code: str = "spam") -> int:
     """Approve or remove many at once, for spam waves. Items a moderator may not act on are skipped."""
     if action not in ("approve", "remove"):
         raise ValidationError("Bulk actions are approve and remove.")
+    if action == "remove" and (not reason_code or reason_code not in ModerationAction.ReasonCode.values):
+        # Checked once here: otherwise every item would be skipped and nothing said.
+        raise ValidationError("Please choose the reason for removing them.")
     done = 0
     for review in reviews:
         try:

@@ -7,17 +7,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.admin_site import two_factor_setup_redirect
+from accounts.models import User
 from accounts.permissions import can_post, is_moderator, needs_two_factor
 from articles.models import Article
 from community import moderation, selectors
 from community.forms import AppealForm, ReportForm, ReviewActionForm
-from community.models import Appeal, CrisisResource, ModerationAction, ReviewItem
-from community.views import community_member_required
+from community.models import Appeal, CrisisResource, ModerationAction, Question, ReviewItem, Update
+from community.views import _not_for_you, community_member_required
 
 QUEUE_PAGE_SIZE = 25
+
+
+def _safe_next(request, value: str, fallback: str) -> str:
+    """A local path to go back to, never another site or a javascript: URL."""
+    local = value.startswith("/") and not value.startswith(("//", "/\\"))
+    if local and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
+        return value
+    return fallback
+
+
+def _published_articles():
+    return Article.objects.filter(status=Article.Status.PUBLISHED).only("pk", "title").order_by("title")
 
 
 def moderator_required(view):
@@ -48,7 +62,7 @@ def _queue_context(request):
         "reasons": ReviewItem.Reason.choices,
         "kinds": list(selectors.MODERATED_KINDS),
         "action_form": ReviewActionForm(),
-        "articles": Article.objects.filter(status=Article.Status.PUBLISHED).only("pk", "title").order_by("title"),
+        "articles": _published_articles(),
     }
 
 
@@ -73,17 +87,26 @@ def review_act(request, review_id: int):
     if request.htmx:
         review.refresh_from_db()
         [review] = selectors.review_page_context([review])
+        # Always 200: htmx swaps only successful responses, and the error belongs in the entry.
         return render(
             request,
             "moderation/_review.html",
-            {"review": review, "error": error, "done": not error, "action_form": form},
-            status=400 if error else 200,
+            {
+                "review": review,
+                "error": error,
+                "done": not error,
+                "action_form": ReviewActionForm(),
+                "articles": _published_articles(),
+            },
         )
     if error:
         messages.error(request, error)
     else:
         messages.success(request, "Done. The action is in the audit log.")
-    return redirect(f"{request.POST.get('next') or '/moderation/'}#review-{review.pk}")
+    back = _safe_next(request, request.POST.get("next", ""), "/moderation/")
+    if not back.startswith("/moderation/"):
+        back = "/moderation/"
+    return redirect(f"{back.split('#')[0]}#review-{review.pk}")
 
 
 @moderator_required
@@ -143,14 +166,31 @@ def appeal_detail(request, appeal_id: int):
 # Members' side
 
 
+def _after_report(item, next_url: str) -> str:
+    """Back where the member was, unless the report just hid the page they were on."""
+    fallback = {"update": "/activities/", "question": "/questions/"}.get(item._meta.model_name, "/activities/")
+    if isinstance(item, User):
+        return next_url or fallback
+    item.refresh_from_db(fields=["moderation_state"])
+    own_page = {Update: f"/activities/{item.pk}/", Question: f"/questions/{item.pk}/"}.get(type(item))
+    if own_page and not item.is_visible and next_url.startswith(own_page):
+        return fallback
+    return next_url or fallback
+
+
 @community_member_required
 def report_create(request, kind: str, object_id: int):
     model = moderation.REPORTABLE.get(kind)
     if model is None:
         raise Http404
-    item = model.objects.filter(pk=object_id).first()
+    if model is User:
+        item = User.objects.filter(pk=object_id, is_active=True).first()
+    else:
+        # Only what the member can see: not removed items, nor someone else's pending ones.
+        item = model.objects.filter(selectors.shown_to(request.user), pk=object_id).first()
     if item is None:
         raise Http404
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""), "")
     if not can_post(request.user):
         return render(request, "community/suspended.html", status=403)
     form = ReportForm(request.POST or None)
@@ -163,17 +203,21 @@ def report_create(request, kind: str, object_id: int):
             messages.success(request, "Thank you for telling us. A moderator will look at it soon.")
             if form.cleaned_data["reason"] == "self_harm":
                 return redirect("crisis")
-            return redirect(request.POST.get("next") or "activity_list")
+            return redirect(_after_report(item, next_url))
     return render(
         request,
         "moderation/report_form.html",
-        {"form": form, "kind": kind, "item": item, "next": request.GET.get("next", request.POST.get("next", ""))},
+        {"form": form, "kind": kind, "item": item, "next": next_url},
         status=400 if form.errors else 200,
     )
 
 
-@community_member_required
 def appeal_create(request, action_id: int):
+    # Not community_member_required: that refuses suspended members' POSTs, and a suspended
+    # member must be able to appeal the suspension itself.
+    refused = _not_for_you(request)
+    if refused is not None:
+        return refused
     action = get_object_or_404(ModerationAction, pk=action_id, member=request.user)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

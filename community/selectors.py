@@ -288,7 +288,7 @@ def review_page_context(reviews) -> list:
 
 
 def moderation_log(*, kind: str = "", member_id: int | None = None, moderator_id: int | None = None):
-    actions = ModerationAction.objects.select_related("moderator", "member", "content_type")
+    actions = ModerationAction.objects.select_related("content_type")
     if kind in ModerationAction.Kind.values:
         actions = actions.filter(kind=kind)
     if member_id:
@@ -299,3 +299,86 @@ def moderation_log(*, kind: str = "", member_id: int | None = None, moderator_id
 
 
 MODERATED_KINDS = {"update": Update, "comment": Comment, "question": Question, "answer": Answer, "member": User}
+
+
+# ---------------------------------------------------------------------------------------------
+# Digests: read by accounts/digests.py for a whole batch of members at once, a fixed number of
+# queries per batch whatever its size. Only visible items; the caller filters blocks per member.
+
+
+def digest_blocks(*, member_ids) -> dict[int, set[int]]:
+    """For each member, the members on either side of a block with them."""
+    pairs = Block.objects.filter(Q(blocker_id__in=member_ids) | Q(blocked_id__in=member_ids)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    blocks = defaultdict(set)
+    for blocker_id, blocked_id in pairs:
+        blocks[blocker_id].add(blocked_id)
+        blocks[blocked_id].add(blocker_id)
+    return blocks
+
+
+def digest_popular_questions(*, topic_ids, since, per_topic: int = 5) -> list[Question]:
+    """The most helpful and most answered visible questions asked since `since`, per topic."""
+    if not topic_ids:
+        return []
+    rows = (
+        Question.objects.filter(moderation_state=ModerationState.VISIBLE, topic_id__in=topic_ids, created_at__gte=since)
+        .only("id", "title", "slug", "topic_id", "author_id", "answer_count", "helpful_count", "created_at")
+        .order_by("topic_id", "-helpful_count", "-answer_count", "-created_at")
+    )
+    picked, seen = [], defaultdict(int)
+    for question in rows.iterator(chunk_size=2000):
+        if seen[question.topic_id] < per_topic:
+            seen[question.topic_id] += 1
+            picked.append(question)
+    return picked
+
+
+def digest_new_answers(*, member_ids, since) -> list[Answer]:
+    """Visible answers written since `since` to visible questions asked by these members."""
+    answers = (
+        Answer.objects.filter(
+            moderation_state=ModerationState.VISIBLE,
+            question__moderation_state=ModerationState.VISIBLE,
+            question__author_id__in=member_ids,
+            created_at__gte=since,
+        )
+        .select_related("question", "author")
+        .only(
+            "id",
+            "created_at",
+            "author_id",
+            "author__display_name",
+            "question__id",
+            "question__title",
+            "question__slug",
+            "question__author_id",
+        )
+        .order_by("created_at", "id")
+    )
+    return [answer for answer in answers if answer.author_id != answer.question.author_id]
+
+
+def digest_team_updates(*, member_ids, since) -> dict[int, list[Update]]:
+    """For each member, visible updates their teammates posted since `since`, newest first."""
+    teammates = defaultdict(set)
+    for member_id, teammate_id in TeamMembership.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "teammate_id"
+    ):
+        teammates[teammate_id].add(member_id)
+    if not teammates:
+        return {}
+    updates = (
+        Update.objects.filter(
+            moderation_state=ModerationState.VISIBLE, author_id__in=list(teammates), created_at__gte=since
+        )
+        .select_related("author")
+        .only("id", "created_at", "author_id", "author__display_name")
+        .order_by("-created_at", "-id")
+    )
+    result = defaultdict(list)
+    for update in updates:
+        for member_id in teammates[update.author_id]:
+            result[member_id].append(update)
+    return result

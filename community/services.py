@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.images import reencode_picture
 from accounts.models import User
 from accounts.permissions import can_post, can_read_community, is_moderator
@@ -156,6 +157,8 @@ def comment_create(
     if comment.is_visible:
         _change_comment_count(comment, +1)
     moderation.queue_if_needed(item=comment, screening=screening)
+    # Pending comments notify when a moderator approves them (not wired yet).
+    account_services.notify_reply(comment=comment)
     return comment
 
 
@@ -239,6 +242,8 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
     if answer.is_visible:
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
     moderation.queue_if_needed(item=answer, screening=screening)
+    # Pending answers notify when a moderator approves them (not wired yet).
+    account_services.notify_answer(answer=answer)
     return answer
 
 
@@ -290,7 +295,9 @@ def team_remove(*, member: User, teammate: User) -> None:
 
 @transaction.atomic
 def member_block(*, blocker: User, blocked: User) -> Block:
-    _require_member(blocker)
+    # Not _require_member: a suspended member may still protect themselves from someone.
+    if not can_read_community(blocker):
+        raise PermissionDenied("Only members can block.")
     if blocker.pk == blocked.pk:
         raise ValidationError("You cannot block yourself.")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)

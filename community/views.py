@@ -40,18 +40,22 @@ def _not_for_you(request):
     return None
 
 
-def community_member_required(view):
+def community_member_required(view=None, *, suspended_may_post: bool = False):
     """Visitors are invited to join; members who have not verified their email are shown how;
-    suspended members read but every POST shows them why they cannot act."""
+    suspended members read but every POST shows them why they cannot act, except where
+    `suspended_may_post` (blocking someone is a safety tool, never taken away)."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        refused = _not_for_you(request)
-        if refused is None and request.method == "POST" and not can_post(request.user):
-            refused = render(request, "community/suspended.html", status=403)
-        return refused or view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            refused = _not_for_you(request)
+            if refused is None and request.method == "POST" and not suspended_may_post and not can_post(request.user):
+                refused = render(request, "community/suspended.html", status=403)
+            return refused or view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
 
 
 def after_posting(request, item, text: str) -> None:
@@ -442,7 +446,7 @@ def team_toggle(request, member_id: int):
     return redirect(_back(request, member.get_absolute_url()))
 
 
-@community_member_required
+@community_member_required(suspended_may_post=True)
 @require_POST
 def block_toggle(request, member_id: int):
     member = _member(member_id)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_tasks_db",
     "accounts",
     "articles",
     "community",
@@ -171,6 +172,25 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {**_mailer_options, "timeout": 10}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <hello@kindred.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (django.tasks). Development and tests run tasks inline as they are enqueued;
+# production sets TASKS_BACKEND=database and runs `python manage.py db_worker` processes.
+# django_tasks_db stays installed either way so its tables exist before the switch.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "email"]}}
+else:
+    raise ImproperlyConfigured('TASKS_BACKEND must be "immediate" or "database".')
+
+# Email to members: digests skip members not seen for this long; a temporary failure is retried
+# with doubling delays from DIGEST_RETRY_BASE_MINUTES, DIGEST_MAX_ATTEMPTS times in all.
+DIGEST_INACTIVE_DAYS = env.int("DIGEST_INACTIVE_DAYS", default=180)
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=200)
+DIGEST_RETRY_BASE_MINUTES = 15
+DIGEST_MAX_ATTEMPTS = 6
+NOTIFICATION_EMAIL_INTERVAL_MINUTES = 60
 
 # Security. Production values are the defaults; DEBUG relaxes only what breaks plain HTTP locally.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -1,0 +1,258 @@
+"""Daily and weekly digests, delivered exactly once per member and period.
+
+`plan()` writes a DigestDelivery row for every member due in the period before anything is sent
+(the unique constraint makes a rerun add nothing), then `send_batch()` sends each row inside a
+transaction that holds the row's lock, marking it sent in that same transaction. A crash rolls
+back the row being sent, so a rerun resumes with it; rows already marked sent are never touched
+again. Content is gathered for the whole batch at once: a fixed number of queries per batch.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import emails, tokens
+from accounts.models import DigestDelivery, DigestFrequency, EmailPreferences, Profile, User
+from articles import selectors as article_selectors
+from community import selectors as community_selectors
+
+PERIOD_DAYS = {DigestFrequency.DAILY: 1, DigestFrequency.WEEKLY: 7}
+PER_SECTION = 5
+Status = DigestDelivery.Status
+
+
+def period_start(frequency: str, now: datetime) -> date:
+    today = timezone.localdate(now)
+    return today if frequency == DigestFrequency.DAILY else today - timedelta(days=today.weekday())
+
+
+def plan(frequency: str, now: datetime | None = None) -> list[int]:
+    """Record this period's deliveries (skips with their reason) and return the ids to send now."""
+    if frequency not in PERIOD_DAYS:
+        raise ValueError(f"Unknown digest frequency {frequency!r}")
+    now = now or timezone.now()
+    start = period_start(frequency, now)
+    inactive_since = now - timedelta(days=settings.DIGEST_INACTIVE_DAYS)
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True)
+    members = (
+        User.objects.filter(email_preferences__digest_frequency=frequency)
+        .annotate(verified=Exists(verified))
+        .values_list(
+            "pk",
+            "email",
+            "is_active",
+            "banned_at",
+            "last_login",
+            "date_joined",
+            "verified",
+            "email_preferences__bounced_email",
+        )
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        # Retries left over from an earlier period are not sent late: that digest is out of date.
+        DigestDelivery.objects.filter(frequency=frequency, status__in=[Status.PENDING, Status.RETRY]).exclude(
+            period_start=start
+        ).update(status=Status.SKIPPED, reason="The period ended before it could be sent.", next_attempt_at=None)
+        rows = []
+        for pk, email, is_active, banned_at, last_login, joined, is_verified, bounced in members.iterator(2000):
+            status, reason = Status.PENDING, ""
+            if not is_active or banned_at:
+                status, reason = Status.SKIPPED, "The account is closed or banned."
+            elif not is_verified:
+                status, reason = Status.SKIPPED, "The email address is not verified."
+            elif bounced and bounced.lower() == email.lower():
+                status, reason = Status.SKIPPED, "The address is bouncing."
+            elif (last_login or joined) < inactive_since:
+                status, reason = Status.SKIPPED, f"Not seen for {settings.DIGEST_INACTIVE_DAYS} days."
+            rows.append(
+                DigestDelivery(member_id=pk, frequency=frequency, period_start=start, status=status, reason=reason)
+            )
+            if len(rows) >= 2000:
+                DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+                rows = []
+        DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(
+        DigestDelivery.objects.filter(frequency=frequency, period_start=start)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.RETRY, next_attempt_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@dataclass
+class MemberDigest:
+    articles: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+    answers: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.articles or self.questions or self.answers or self.updates)
+
+
+def _link(path: str) -> str:
+    return tokens.absolute(path)
+
+
+def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberDigest]:
+    """Each member's digest for a batch of deliveries, in a fixed number of queries."""
+    members = {d.member_id: d.member for d in deliveries}
+    if not members:
+        return {}
+    member_ids = list(members)
+    since = {}
+    for delivery in deliveries:
+        preferences = delivery.member.email_preferences
+        default = now - timedelta(days=PERIOD_DAYS[delivery.frequency])
+        since[delivery.member_id] = max(preferences.last_digest_at or default, default - timedelta(days=7))
+    earliest = min(since.values())
+
+    articles = list(
+        article_selectors.published_articles()
+        .filter(published_at__gt=earliest)
+        .only("title", "slug", "summary", "published_at")
+        .order_by("-published_at", "-pk")[:50]
+    )
+    # A member's topics are the ones about the biomarkers on their profile. They only choose
+    # which questions to show; the biomarkers themselves never appear in the email.
+    biomarkers = defaultdict(set)
+    for member_id, biomarker_id in Profile.biomarkers.through.objects.filter(
+        profile__user_id__in=member_ids
+    ).values_list("profile__user_id", "biomarker_id"):
+        biomarkers[member_id].add(biomarker_id)
+    topic_biomarker = dict(
+        article_selectors.topics()
+        .filter(biomarker_id__in={b for ids in biomarkers.values() for b in ids})
+        .values_list("pk", "biomarker_id")
+    )
+    questions = community_selectors.digest_popular_questions(topic_ids=list(topic_biomarker), since=earliest)
+    answers = community_selectors.digest_new_answers(member_ids=member_ids, since=earliest)
+    updates = community_selectors.digest_team_updates(member_ids=member_ids, since=earliest)
+    blocks = community_selectors.digest_blocks(member_ids=member_ids)
+
+    digests = {}
+    for member_id in member_ids:
+        after, blocked = since[member_id], blocks.get(member_id, set())
+        digest = MemberDigest()
+        digest.articles = [
+            {"title": a.title, "summary": a.summary, "url": _link(a.get_absolute_url())}
+            for a in articles
+            if a.published_at > after
+        ][:PER_SECTION]
+        digest.questions = [
+            {"title": q.title, "answers": q.answer_count, "url": _link(q.get_absolute_url())}
+            for q in questions
+            if topic_biomarker.get(q.topic_id) in biomarkers[member_id]
+            and q.created_at > after
+            and q.author_id != member_id
+            and q.author_id not in blocked
+        ][:PER_SECTION]
+        digest.answers = [
+            {
+                "author": a.author.display_name,
+                "question": a.question.title,
+                "url": _link(f"{a.question.get_absolute_url()}#answer-{a.pk}"),
+            }
+            for a in answers
+            if a.question.author_id == member_id and a.created_at > after and a.author_id not in blocked
+        ][:PER_SECTION]
+        digest.updates = [
+            {"author": u.author.display_name, "when": u.created_at, "url": _link(u.get_absolute_url())}
+            for u in updates.get(member_id, [])
+            if u.created_at > after and u.author_id not in blocked
+        ][:PER_SECTION]
+        digests[member_id] = digest
+    return digests
+
+
+def build_message(member: User, frequency: str, digest: MemberDigest):
+    label = "daily" if frequency == DigestFrequency.DAILY else "weekly"
+    return emails.build(
+        template="digest",
+        to=member.email,
+        subject=f"Your {label} {settings.SITE_NAME} digest",
+        context={
+            "member_name": member.display_name,
+            "label": label,
+            "digest": digest,
+            "home_url": _link(reverse("home")),
+        },
+        unsubscribe_token=tokens.member_unsubscribe_token(member, tokens.LIST_DIGEST),
+    )
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(minutes=settings.DIGEST_RETRY_BASE_MINUTES * 2 ** max(attempts - 1, 0))
+
+
+def send_batch(delivery_ids: list[int], now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    deliveries = list(
+        DigestDelivery.objects.filter(pk__in=delivery_ids)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.RETRY, next_attempt_at__lte=now))
+        .select_related("member", "member__email_preferences")
+        .order_by("pk")
+    )
+    digests = gather(deliveries, now)
+    counts = defaultdict(int)
+    for delivery in deliveries:
+        outcome = _send_one(delivery, digests[delivery.member_id], now)
+        counts[outcome] += 1
+    return dict(counts)
+
+
+def _send_one(delivery: DigestDelivery, digest: MemberDigest, now: datetime) -> str:
+    member = delivery.member
+    with transaction.atomic():
+        # The row's lock is held while sending: another worker skips it, and a crash rolls back
+        # to pending so the next run sends it.
+        row = (
+            DigestDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery.pk, status__in=[Status.PENDING, Status.RETRY])
+            .first()
+        )
+        if row is None:
+            return "taken"
+        preferences = EmailPreferences.objects.select_for_update().get(user_id=member.pk)
+        if preferences.digest_frequency != row.frequency:
+            row.status, row.reason = Status.SKIPPED, "The member changed their digest preference."
+        elif preferences.is_bouncing(member.email):
+            row.status, row.reason = Status.SKIPPED, "The address is bouncing."
+        elif digest.is_empty:
+            row.status, row.reason = Status.SKIPPED, "Nothing new to show."
+        else:
+            row.attempts += 1
+            try:
+                emails.send(build_message(member, row.frequency, digest))
+            except Exception as error:
+                problem = emails.classify_failure(error)
+                if problem is None:
+                    raise
+                row.last_error = problem.detail[:2000]
+                row.next_attempt_at = None
+                if problem.permanent:
+                    row.status, row.reason = Status.FAILED, "Permanent failure: the address is bouncing."
+                    preferences.bounced_email = member.email
+                    preferences.bounced_at = now
+                    preferences.bounce_reason = problem.detail[:300]
+                    preferences.save(update_fields=["bounced_email", "bounced_at", "bounce_reason"])
+                elif row.attempts >= settings.DIGEST_MAX_ATTEMPTS:
+                    row.status, row.reason = Status.FAILED, f"Gave up after {row.attempts} temporary failures."
+                else:
+                    row.status, row.reason = Status.RETRY, "Temporary failure, will retry."
+                    row.next_attempt_at = now + _retry_delay(row.attempts)
+            else:
+                row.status, row.reason, row.sent_at, row.next_attempt_at = Status.SENT, "", timezone.now(), None
+                preferences.last_digest_at = now
+                preferences.save(update_fields=["last_digest_at"])
+        row.save()
+        return row.status
