@@ -1,14 +1,20 @@
 """New-article emails to confirmed newsletter subscribers and members who turned them on.
 
-Not yet triggered by publishing and without a per-recipient delivery ledger: see the README's
-"not done yet" list. Each message is a bulk email with one-click unsubscribe headers."""
+Publishing sends `articles.signals.article_published` on commit; accounts enqueues `send_for`
+as a task. Each message is a bulk email with one-click unsubscribe headers, recorded in
+ArticleEmailDelivery before it is sent so that it goes exactly once."""
+
+import logging
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from accounts import emails, tokens
 from accounts.models import EmailPreferences, NewsletterSubscription
+from articles import selectors as article_selectors
 
 
 def messages_for(article) -> list:
@@ -52,3 +58,37 @@ def messages_for(article) -> list:
             )
         )
     return messages
+
+
+logger = logging.getLogger(__name__)
+
+
+def send_for(article_id: int) -> dict[str, int]:
+    """Send the new-article email for a published article to everyone who wants it, once each.
+    An article not public yet (scheduled) sends nothing here: members' digests will carry it."""
+    from accounts.models import ArticleEmailDelivery
+
+    article = article_selectors.published_articles().filter(pk=article_id).first()
+    counts = {"sent": 0, "already_sent": 0, "failed": 0}
+    if article is None:
+        return counts
+    for message in messages_for(article):
+        address = message.to[0].lower()
+        try:
+            with transaction.atomic():
+                delivery, _ = ArticleEmailDelivery.objects.get_or_create(article=article, email=address)
+        except IntegrityError:
+            delivery = ArticleEmailDelivery.objects.get(article=article, email=address)
+        if delivery.sent_at:
+            counts["already_sent"] += 1
+            continue
+        try:
+            emails.send(message)
+        except Exception as error:  # one bad address must not stop the others; it is recorded
+            logger.warning("New-article email to %s failed: %s", address, error)
+            ArticleEmailDelivery.objects.filter(pk=delivery.pk).update(failure=str(error)[:300])
+            counts["failed"] += 1
+            continue
+        ArticleEmailDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now(), failure="")
+        counts["sent"] += 1
+    return counts

@@ -349,3 +349,20 @@ class DigestDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_frequency_display()} digest for {self.member} ({self.period_start}): {self.status}"
+
+
+class ArticleEmailDelivery(models.Model):
+    """One new-article email to one address: written before sending, so a rerun after a crash
+    sends only what is missing and never the same article twice."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "email"], name="one_article_email_per_address")]
+
+    def __str__(self):
+        return f"Article {self.article_id} to {self.email}"

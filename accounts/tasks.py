@@ -2,7 +2,7 @@
 
 from django.tasks import default_task_backend, task
 
-from accounts import digests, emails, notification_emails, tokens
+from accounts import article_emails, digests, emails, notification_emails, tokens
 from accounts.models import NewsletterSubscription
 
 
@@ -37,3 +37,8 @@ def send_notification_emails(recipient_id: int, thread_key: str) -> str:
 @task(queue_name="email")
 def send_digest_batch(delivery_ids: list[int]) -> dict:
     return digests.send_batch(delivery_ids)
+
+
+@task(queue_name="email")
+def send_article_emails(article_id: int) -> dict:
+    return article_emails.send_for(article_id)

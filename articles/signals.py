@@ -1,8 +1,12 @@
 from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from articles.catalogue import seed_catalogue, seed_synonyms
+
+# Sent once an article's publication has committed, with `article`. Other apps react (emails)
+# without the articles app knowing about them.
+article_published = Signal()
 
 
 @receiver(post_migrate, dispatch_uid="articles.treatment_catalogue")

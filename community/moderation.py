@@ -15,9 +15,9 @@ from django.db.models import F, Model
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import can_post, is_moderator, needs_two_factor
-from accounts.services import notification_send
 from community.models import (
     Answer,
     Appeal,
@@ -255,7 +255,7 @@ def _tell_author(*, action: ModerationAction, message: str, can_appeal: bool) ->
         url = reverse("appeal_create", args=[action.pk])
     else:
         url = ""
-    notification_send(recipient=action.member, kind="moderation", message=message, url=url)
+    account_services.notification_send(recipient=action.member, kind="moderation", message=message, url=url)
 
 
 def _close_review(review: ReviewItem, moderator: User) -> None:
@@ -304,11 +304,17 @@ def review_act(
     kinds = ModerationAction.Kind
 
     if action == "approve":
+        was_waiting = is_content and item.moderation_state == ModerationState.PENDING
         if is_content:
             _set_state(item, ModerationState.VISIBLE)
         logged = _log(moderator=moderator, kind=kinds.APPROVE, item=item, member=author, note=note)
         _close_review(review, moderator)
         _maybe_clear_premoderation(author)
+        # An answer or comment that waited for a moderator tells its recipient now, not when written.
+        if was_waiting and isinstance(item, Answer):
+            account_services.notify_answer(answer=item)
+        elif was_waiting and isinstance(item, Comment):
+            account_services.notify_reply(comment=item)
         return logged
 
     if action == "remove":
@@ -472,7 +478,7 @@ def appeal_decide(*, moderator: User, appeal: Appeal, restore: bool, note: str =
     if review:
         _close_review(review, moderator)
     verdict = "restored your post" if restore else "looked again and kept their decision"
-    notification_send(
+    account_services.notification_send(
         recipient=appeal.member,
         kind="moderation",
         message=f"About your appeal: a moderator {verdict}.{f' {note}' if note else ''}",

@@ -157,7 +157,7 @@ def comment_create(
     if comment.is_visible:
         _change_comment_count(comment, +1)
     moderation.queue_if_needed(item=comment, screening=screening)
-    # Pending comments notify when a moderator approves them (not wired yet).
+    # A comment waiting for a moderator notifies when approved (community/moderation.py).
     account_services.notify_reply(comment=comment)
     return comment
 
@@ -242,7 +242,7 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
     if answer.is_visible:
         Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
     moderation.queue_if_needed(item=answer, screening=screening)
-    # Pending answers notify when a moderator approves them (not wired yet).
+    # An answer waiting for a moderator notifies when approved (community/moderation.py).
     account_services.notify_answer(answer=answer)
     return answer
 

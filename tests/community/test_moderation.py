@@ -714,3 +714,18 @@ def test_every_kind_of_item_can_be_queued_and_removed(moderator):
         act(moderator, item, "remove", reason_code="off_topic")
     assert {reload(item).moderation_state for item in items} == {ModerationState.REMOVED}
     assert ModerationAction.objects.filter(kind=Kind.REMOVE).count() == 4
+
+
+def test_an_answer_that_waited_for_a_moderator_notifies_the_asker_when_approved(moderator, settings):
+    settings.PREMODERATION_FIRST_POSTS = 2
+    asker = UserFactory(premoderation_cleared_at=timezone.now())
+    question = QuestionFactory(author=asker)
+    newcomer = UserFactory()
+    answer = services.answer_create(author=newcomer, question=question, text="Walking helped me.")
+    assert answer.moderation_state == ModerationState.PENDING
+    assert not Notification.objects.filter(recipient=asker).exists()
+
+    moderation.review_act(moderator=moderator, review=open_review(answer), action="approve")
+
+    [notification] = Notification.objects.filter(recipient=asker)
+    assert "answered your question" in notification.message
