@@ -244,3 +244,20 @@ def notify_reply(*, comment) -> Notification | None:
         message=message,
         url=f"{target.get_absolute_url()}#comment-{comment.pk}" if target is not None else "",
     )
+
+
+def notify_moderation(*, member: User, message: str, url: str = "", thread_key: str) -> Notification:
+    """A moderation notice: in the site and always by email, since it is about the member's own
+    content or account (the preference cannot be turned off)."""
+    from accounts import tasks
+
+    notification = Notification.objects.create(
+        recipient=member,
+        kind=Notification.Kind.MODERATION,
+        message=message[:500],
+        url=url,
+        thread_key=thread_key,
+        email_status=NotificationEmail.PENDING,
+    )
+    transaction.on_commit(lambda: tasks.send_notification_emails.enqueue(member.pk, thread_key))
+    return notification

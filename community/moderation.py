@@ -255,7 +255,9 @@ def _tell_author(*, action: ModerationAction, message: str, can_appeal: bool) ->
         url = reverse("appeal_create", args=[action.pk])
     else:
         url = ""
-    account_services.notification_send(recipient=action.member, kind="moderation", message=message, url=url)
+    account_services.notify_moderation(
+        member=action.member, message=message, url=url, thread_key=f"moderation:{action.pk}"
+    )
 
 
 def _close_review(review: ReviewItem, moderator: User) -> None:
@@ -396,6 +398,7 @@ def review_act(
         author.save(update_fields=["banned_at", "ban_reason"])
         logged = _log(moderator=moderator, kind=kinds.BAN, item=item, member=author, note=note)
         _close_review(review, moderator)
+        _tell_author(action=logged, message=f"Your Kindred account is closed. {author.ban_reason}", can_appeal=False)
         return logged
 
     raise ValidationError("Unknown action.")
@@ -478,10 +481,34 @@ def appeal_decide(*, moderator: User, appeal: Appeal, restore: bool, note: str =
     if review:
         _close_review(review, moderator)
     verdict = "restored your post" if restore else "looked again and kept their decision"
-    account_services.notification_send(
-        recipient=appeal.member,
-        kind="moderation",
+    account_services.notify_moderation(
+        member=appeal.member,
         message=f"About your appeal: a moderator {verdict}.{f' {note}' if note else ''}",
         url=_item_url(item) if (item is not None and restore) else "",
+        thread_key=f"appeal:{appeal.pk}",
     )
     return logged
+
+
+# New sign-ups
+
+SIGNUP_WAVE_WINDOW = timedelta(hours=1)
+SIGNUP_WAVE_SIZE = 3
+
+
+def screen_new_member(*, member: User) -> ReviewItem | None:
+    """Hold a sign-up for a moderator's look when it looks like advertising (a link in the name) or
+    like a wave (several accounts with the same name within the hour). Its posts wait for a
+    moderator anyway, as every new member's first posts do."""
+    looks_like_ad = bool(LINK.search(member.display_name)) or re.search(
+        r"\.(com|net|org|shop|biz)\b", member.display_name
+    )
+    wave = (
+        User.objects.filter(
+            display_name__iexact=member.display_name, date_joined__gte=timezone.now() - SIGNUP_WAVE_WINDOW
+        ).count()
+        >= SIGNUP_WAVE_SIZE
+    )
+    if not (looks_like_ad or wave):
+        return None
+    return _queue(item=member, author=member, reason=ReviewItem.Reason.SIGNUP)

@@ -729,3 +729,53 @@ def test_an_answer_that_waited_for_a_moderator_notifies_the_asker_when_approved(
 
     [notification] = Notification.objects.filter(recipient=asker)
     assert "answered your question" in notification.message
+
+
+def test_a_removal_is_emailed_to_the_author_even_with_every_email_preference_off(
+    moderator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.models import EmailPreferences
+
+    author = UserFactory(email="author@example.com")
+    EmailPreferences.objects.filter(user=author).update(answers=False, replies=False, new_articles=False)
+    update = UpdateFactory(author=author)
+    report(update)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(moderator, update, "remove", reason_code="medical", note="Please share experience, not cures.")
+    [email] = [m for m in mail.outbox if m.to == ["author@example.com"]]
+    assert "removed your post" in email.subject
+    assert "/appeals/new/" in email.body
+
+
+def test_a_sign_up_with_a_link_for_a_name_is_held_for_a_moderator():
+    advert = UserFactory(display_name="Cheap pills www.example.shop")
+    assert moderation.screen_new_member(member=advert).reason == ReviewItem.Reason.SIGNUP
+    assert moderation.screen_new_member(member=UserFactory(display_name="Margaret")) is None
+
+
+def test_a_wave_of_sign_ups_with_one_name_is_held():
+    first, second = UserFactory(display_name="Support Team"), UserFactory(display_name="support team")
+    assert moderation.screen_new_member(member=second) is None
+    third = UserFactory(display_name="Support Team")
+    held = moderation.screen_new_member(member=third)
+    assert held is not None and held.author == third and held.reason == ReviewItem.Reason.SIGNUP
+    assert first.pk != third.pk
+
+
+def test_sign_up_through_the_form_runs_the_screen(client):
+    import time
+
+    from django.core import signing
+
+    from accounts.forms import SIGNUP_STARTED_SALT
+    from accounts.models import User
+
+    started = signing.dumps(time.time() - 30, salt=SIGNUP_STARTED_SALT)
+    client.post(
+        "/accounts/signup/",
+        {"started": started, "display_name": "Visit www.pills.example", "email": "ad@example.com"},
+    )
+    user = User.objects.get(email="ad@example.com")
+    assert has_open_review(user)
