@@ -29,11 +29,12 @@ from accounts.models import User, Visibility
 from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
 from articles.models import SearchSynonym, Treatment
-from community.models import Answer, Comment, ModerationState, Question, Update
-from community.selectors import blocked_member_ids
+from community.models import Answer, Block, Comment, ModerationState, Question, Update
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
+# How many of the newest matches of each kind are ranked (see _candidates).
+CANDIDATES = 300
 KINDS = ("all", "articles", "questions", "updates", "members")
 # Markers no one types, swapped for <mark> only after everything else is escaped.
 START, STOP = "\x02", "\x03"
@@ -123,12 +124,30 @@ def _text_match(fields: list[str], terms: list[str]) -> Q:
     return match
 
 
-def _ranked(queryset, ts_query, title_field: str | None, query: str, snippet_field: str):
+def _candidates(queryset, ts_query, title_field: str | None, query: str, title_min: int) -> Q:
+    """The rows worth ranking: the CANDIDATES newest matches plus any whose title is the query.
+
+    Ranking and snippets read every matching row's vector and text, which for a common word on a
+    large site means hundreds of thousands of rows; the newest matches are found from the indexes
+    alone, so only they are ranked. Exact title matches (which the rank boosts to the top) are always
+    kept. Below CANDIDATES matches every match is ranked, exactly as before.
+    """
+    matches = queryset.filter(search_vector=ts_query)
+    keep = matches.order_by("-pk").values("pk")[:CANDIDATES]
+    # Titles shorter than the model allows cannot equal the query: skip a lookup that finds nothing.
+    if title_field and len(query) >= title_min:
+        keep = keep.union(matches.filter(**{f"{title_field}__iexact": query}).order_by().values("pk")[:CANDIDATES])
+    return Q(pk__in=keep)
+
+
+def _ranked(queryset, ts_query, title_field: str | None, query: str, snippet_field: str, title_min: int = 0):
     rank = SearchRank(F("search_vector"), ts_query)
     if title_field:
         rank = rank + Case(When(**{f"{title_field}__iexact": query}, then=Value(1.0)), default=Value(0.0))
     return (
-        queryset.filter(search_vector=ts_query)
+        # The candidates already match: filtering the vector again here would make PostgreSQL read
+        # every match through the index instead of fetching the candidates by primary key.
+        queryset.filter(_candidates(queryset, ts_query, title_field, query, title_min))
         .annotate(rank=rank, snippet=_headline(snippet_field, ts_query))
         .order_by("-rank", "-pk")[:RESULTS_PER_KIND]
     )
@@ -143,19 +162,28 @@ def _search_articles(query, terms, ts_query) -> list[Result]:
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
 
 
-def _visible_to(viewer, queryset):
-    return queryset.filter(moderation_state=ModerationState.VISIBLE).exclude(author__in=blocked_member_ids(viewer))
+def _blocked_ids(viewer) -> list[int]:
+    """The members blocked_member_ids(viewer) selects, read once per search from the block table's
+    indexes so that each kind filters on a short list instead of re-running that subquery."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
+    return sorted({other for pair in pairs for other in pair if other != viewer.pk})
 
 
-def _search_questions(viewer, query, terms, ts_query) -> list[Result]:
-    questions = _visible_to(viewer, Question.objects.all())
-    answers = _visible_to(viewer, Answer.objects.select_related("question")).filter(
+def _visible_to(blocked: list[int], queryset):
+    return queryset.filter(moderation_state=ModerationState.VISIBLE).exclude(author__in=blocked)
+
+
+def _search_questions(blocked, query, terms, ts_query) -> list[Result]:
+    questions = _visible_to(blocked, Question.objects.all())
+    answers = _visible_to(blocked, Answer.objects.select_related("question")).filter(
         question__moderation_state=ModerationState.VISIBLE
     )
     if ts_query is not None:
         found = [
             Result("questions", q.title, q.get_absolute_url(), _highlight(q.snippet), _answers(q.answer_count))
-            for q in _ranked(questions, ts_query, "title", query, "details")
+            for q in _ranked(questions, ts_query, "title", query, "details", Question.TITLE_MIN)
         ]
         found += [
             Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), _highlight(a.snippet))
@@ -172,10 +200,10 @@ def _search_questions(viewer, query, terms, ts_query) -> list[Result]:
     return found
 
 
-def _search_updates(viewer, query, terms, ts_query) -> list[Result]:
-    updates = _visible_to(viewer, Update.objects.select_related("author"))
+def _search_updates(blocked, query, terms, ts_query) -> list[Result]:
+    updates = _visible_to(blocked, Update.objects.select_related("author"))
     comments = _visible_to(
-        viewer, Comment.objects.select_related("author", "article", "update", "answer__question")
+        blocked, Comment.objects.select_related("author", "article", "update", "answer__question")
     ).filter(is_removed=False)
     if ts_query is not None:
         update_rows = _ranked(updates, ts_query, None, query, "text")
@@ -211,7 +239,7 @@ def _search_updates(viewer, query, terms, ts_query) -> list[Result]:
     return found
 
 
-def _search_members(viewer, terms) -> list[Result]:
+def _search_members(blocked, terms) -> list[Result]:
     match = Q()
     for term in terms:
         match |= Q(display_name__icontains=term) | Q(
@@ -219,7 +247,7 @@ def _search_members(viewer, terms) -> list[Result]:
         )
     rows = (
         User.objects.filter(match, is_active=True, banned_at__isnull=True)
-        .exclude(pk__in=blocked_member_ids(viewer))
+        .exclude(pk__in=blocked)
         .select_related("profile")
         .order_by("display_name")[:RESULTS_PER_KIND]
     )
@@ -299,12 +327,13 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
     if kind in ("all", "articles"):
         outcome.results["articles"] = _search_articles(query, terms, ts_query)
     if member:
+        blocked = _blocked_ids(viewer)
         if kind in ("all", "questions"):
-            outcome.results["questions"] = _search_questions(viewer, query, terms, ts_query)
+            outcome.results["questions"] = _search_questions(blocked, query, terms, ts_query)
         if kind in ("all", "updates"):
-            outcome.results["updates"] = _search_updates(viewer, query, terms, ts_query)
+            outcome.results["updates"] = _search_updates(blocked, query, terms, ts_query)
         if kind in ("all", "members"):
-            outcome.results["members"] = _search_members(viewer, terms)
+            outcome.results["members"] = _search_members(blocked, terms)
     else:
         outcome.members_only_hidden = True
     if outcome.total < 3:
