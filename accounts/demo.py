@@ -1,10 +1,19 @@
 """Demo members for `seed_demo`. Idempotent: members are looked up by email before creation."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, Biomarker, Profile, TreatmentType, User
+from accounts.models import (
+    EDITORS_GROUP,
+    MODERATORS_GROUP,
+    Biomarker,
+    HealthDataConsent,
+    Profile,
+    TreatmentType,
+    User,
+)
 from articles import selectors as article_selectors
 
 DEMO_PASSWORD = "kindred-demo-2026"
@@ -232,6 +241,10 @@ def seed() -> list[str]:
         user, is_new = _member(email, name)
         if not is_new:
             continue
+        # Demo members agreed to storing their health details, so their profiles show them.
+        HealthDataConsent.objects.get_or_create(
+            member=user, withdrawn_at=None, defaults={"policy_version": settings.HEALTH_CONSENT_POLICY_VERSION}
+        )
         profile = user.profile
         profile.role, profile.diagnosis, profile.stage, profile.year_diagnosed = role, diagnosis, stage, year
         profile.location, profile.bio = location, bio

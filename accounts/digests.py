@@ -135,7 +135,10 @@ def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberD
         .values_list("pk", "biomarker_id")
     )
     questions = community_selectors.digest_popular_questions(topic_ids=list(topic_biomarker), since=earliest)
-    answers = community_selectors.digest_new_answers(member_ids=member_ids, since=earliest)
+    followed = community_selectors.digest_followed_questions(member_ids=member_ids)
+    answers = community_selectors.digest_new_answers(
+        member_ids=member_ids, since=earliest, followed_question_ids=set().union(*followed.values())
+    )
     updates = community_selectors.digest_team_updates(member_ids=member_ids, since=earliest)
     blocks = community_selectors.digest_blocks(member_ids=member_ids)
 
@@ -163,7 +166,10 @@ def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberD
                 "url": _link(f"{a.question.get_absolute_url()}#answer-{a.pk}"),
             }
             for a in answers
-            if a.question.author_id == member_id and a.created_at > after and a.author_id not in blocked
+            if (a.question.author_id == member_id or a.question_id in followed[member_id])
+            and a.author_id != member_id
+            and a.created_at > after
+            and a.author_id not in blocked
         ][:PER_SECTION]
         digest.updates = [
             {"author": u.author.display_name, "when": u.created_at, "url": _link(u.get_absolute_url())}

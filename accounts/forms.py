@@ -6,10 +6,13 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
+from accounts import selectors
 from accounts.images import validate_picture
-from accounts.models import Biomarker, EmailPreferences, Profile, User, Visibility
+from accounts.models import HEALTH_FIELDS, Biomarker, EmailPreferences, Profile, TeamAddPolicy, User, Visibility
 
 NONE_OR_UNKNOWN = "none_unknown"
 
@@ -26,9 +29,20 @@ class MemberSignupForm(SignupForm):
         help_text="A first name or a nickname is fine. Your email address is never shown.",
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
+    # Separate and unticked: joining never depends on it (GDPR art. 9 explicit consent).
+    health_consent = forms.BooleanField(
+        required=False,
+        initial=False,
+        help_text="Optional. You can join and post without it, and give or withdraw it later in your privacy settings.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["health_consent"].label = format_html(
+            "I agree that Kindred may store health information I choose to share (diagnosis, biomarkers and "
+            'treatments). <a href="{}">Read the privacy policy</a>.',
+            reverse("privacy"),
+        )
         if not self.is_bound:
             self.fields["started"].initial = signing.dumps(time.time(), salt=SIGNUP_STARTED_SALT)
         # Name first: it is what a person expects to be asked first.
@@ -129,18 +143,31 @@ class ProfileForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, health_consent: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].initial = user.display_name
         self.fields = {"display_name": self.fields.pop("display_name"), **self.fields}
+        # Without consent to storing health details the form has no health fields at all, so
+        # anything posted for them is ignored.
+        if health_consent is None:
+            health_consent = selectors.has_health_consent(member=user)
+        self.health_consent = health_consent
+        if not health_consent:
+            for name in HEALTH_FIELDS:
+                del self.fields[name]
+                del self.fields[f"{name}_visibility"]
         for name in Profile.PRIVATE_FIELDS:
+            if f"{name}_visibility" not in self.fields:
+                continue
             field = self.fields[f"{name}_visibility"]
             field.label = VISIBILITY_LABELS[name]
             field.choices = [(Visibility.MEMBERS, "Members"), (Visibility.ONLY_ME, "Only me")]
         for name in ("role", "diagnosis", "stage"):
-            self.fields[name].choices = [("", "Prefer not to say"), *self.fields[name].choices[1:]]
-        # Alphabetical by generic name; each label ("osimertinib (Tagrisso)") names the brands too.
-        self.fields["medicines"].queryset = self.fields["medicines"].queryset.order_by("generic_name")
+            if name in self.fields:
+                self.fields[name].choices = [("", "Prefer not to say"), *self.fields[name].choices[1:]]
+        if "medicines" in self.fields:
+            # Alphabetical by generic name; each label ("osimertinib (Tagrisso)") names the brands too.
+            self.fields["medicines"].queryset = self.fields["medicines"].queryset.order_by("generic_name")
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())
@@ -168,6 +195,61 @@ class ProfileForm(forms.ModelForm):
                 "“None found or not known” cannot be ticked together with a biomarker. Please untick one."
             )
         return biomarkers
+
+
+class PrivacySettingsForm(forms.ModelForm):
+    """Who sees what, who can add the member to a team, and whether they can be found."""
+
+    class Meta:
+        model = Profile
+        fields = [*(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS), "team_add_policy", "discoverable"]
+        labels = {
+            "team_add_policy": "Who can add you to their team",
+            "discoverable": "Show me in “members like you” and in member search",
+        }
+        help_texts = {
+            "team_add_policy": "Adding someone to a team means following their updates. Nobody needs your approval "
+            "unless you choose “Nobody”. People already in a team keep their place until you block them.",
+        }
+        widgets = {"team_add_policy": forms.RadioSelect}
+
+    def __init__(self, *args, health_consent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in Profile.PRIVATE_FIELDS:
+            if not health_consent and name in HEALTH_FIELDS:
+                del self.fields[f"{name}_visibility"]
+                continue
+            field = self.fields[f"{name}_visibility"]
+            field.label = VISIBILITY_LABELS[name]
+            field.choices = [(Visibility.MEMBERS, "Members"), (Visibility.ONLY_ME, "Only me")]
+        self.fields["team_add_policy"].choices = [
+            (TeamAddPolicy.EVERYONE, "Any member"),
+            (TeamAddPolicy.NOBODY, "Nobody"),
+        ]
+
+    def visibility_fields(self):
+        return [self[f"{name}_visibility"] for name in Profile.PRIVATE_FIELDS if f"{name}_visibility" in self.fields]
+
+
+class AccountDeleteForm(forms.Form):
+    KEEP = "keep"
+    EVERYTHING = "everything"
+
+    what = forms.ChoiceField(
+        label="What happens to what you wrote",
+        choices=[
+            (EVERYTHING, "Delete everything I wrote: updates, questions, answers, comments and reactions."),
+            (
+                KEEP,
+                "Keep my answers and comments for others to read, shown as written by “Former member”. "
+                "Everything else is deleted.",
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account cannot be recovered once it is deleted.", required=True
+    )
 
 
 class SubscribeForm(forms.Form):

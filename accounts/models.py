@@ -116,6 +116,16 @@ class Visibility(models.TextChoices):
     ONLY_ME = "only_me", "Only me"
 
 
+# The health details a member may share only after consenting to their storage (HealthDataConsent).
+# Withdrawing consent erases them at once.
+HEALTH_FIELDS = ("diagnosis", "stage", "biomarkers", "treatments", "medicines", "year_diagnosed")
+
+
+class TeamAddPolicy(models.TextChoices):
+    EVERYONE = "everyone", "Any member"
+    NOBODY = "nobody", "Nobody"
+
+
 # The profile fields a member can hide, in the order the profile shows them.
 PROFILE_PRIVATE_FIELDS = (
     "role",
@@ -177,6 +187,12 @@ class Profile(models.Model):
     year_diagnosed_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
     location_visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.MEMBERS)
 
+    # Privacy settings (/settings/privacy/).
+    team_add_policy = models.CharField(
+        "who can add me to their team", max_length=10, choices=TeamAddPolicy, default=TeamAddPolicy.EVERYONE
+    )
+    discoverable = models.BooleanField("appear in “members like you” and member search", default=True)
+
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -192,6 +208,9 @@ class Profile(models.Model):
                 )
                 for field in PROFILE_PRIVATE_FIELDS
             ),
+            models.CheckConstraint(
+                condition=models.Q(team_add_policy__in=TeamAddPolicy.values), name="profile_team_add_policy_valid"
+            ),
         ]
 
     def __str__(self):
@@ -199,6 +218,57 @@ class Profile(models.Model):
 
     def get_absolute_url(self):
         return reverse("member_detail", args=[self.user_id])
+
+
+class HealthDataConsent(models.Model):
+    """A member's consent to Kindred storing the health details they choose to share, under one
+    version of the privacy policy. Withdrawing sets `withdrawn_at` (the row stays as the record of
+    what was agreed and when); giving consent again makes a new row."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_consents")
+    policy_version = models.CharField(max_length=40)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(withdrawn_at__isnull=True), name="one_active_health_consent"
+            )
+        ]
+
+    def __str__(self):
+        state = f"withdrawn {self.withdrawn_at:%Y-%m-%d}" if self.withdrawn_at else "active"
+        return f"Health data consent of {self.member} ({self.policy_version}, {state})"
+
+
+# Never served by the media view (accounts.views.media refuses this folder).
+EXPORTS_FOLDER = "exports"
+
+
+def _export_path(instance, filename):
+    return f"{EXPORTS_FOLDER}/{filename}"
+
+
+class DataExport(models.Model):
+    """A member's "download my data" archive. Built by a task, then offered through a one-time link
+    for the owner only; the file is deleted after the download or when the link expires. Only a hash
+    of the link's token is stored."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    requested_at = models.DateTimeField(default=timezone.now)
+    file = models.FileField(upload_to=_export_path, blank=True, max_length=200)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"Data export {self.pk} for {self.member}"
 
 
 class NotificationEmail(models.TextChoices):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Notification, Profile, User, Visibility
+from accounts.models import DataExport, HealthDataConsent, Notification, Profile, User, Visibility
 from accounts.permissions import can_read_community
 
 
@@ -106,3 +106,31 @@ def unread_notification_count(*, member) -> int:
 
 def notifications_for(*, member) -> QuerySet:
     return Notification.objects.filter(recipient=member)
+
+
+# Consent and data exports
+
+
+def active_health_consent(*, member) -> HealthDataConsent | None:
+    """The member's current consent to storing health details, or None."""
+    return HealthDataConsent.objects.filter(member=member, withdrawn_at__isnull=True).first()
+
+
+def has_health_consent(*, member) -> bool:
+    return HealthDataConsent.objects.filter(member=member, withdrawn_at__isnull=True).exists()
+
+
+def health_consents_of(*, member) -> QuerySet:
+    """Every consent the member gave or withdrew, newest first (for their data export)."""
+    return HealthDataConsent.objects.filter(member=member)
+
+
+def data_export_for_download(*, member, token_hash: str) -> DataExport | None:
+    """The member's own export with this token, whatever its state: the view decides what to say."""
+    if not token_hash:
+        return None
+    return DataExport.objects.filter(member=member, token_hash=token_hash).first()
+
+
+def data_export_requested_since(*, member, since) -> bool:
+    return DataExport.objects.filter(member=member, requested_at__gte=since).exists()

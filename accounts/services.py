@@ -1,24 +1,36 @@
 """Writes to members' data. Each function checks who is acting and changes data in one transaction."""
 
+import hashlib
+import secrets
+import shutil
+import tempfile
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import tokens
-from accounts.forms import ProfileForm
+from accounts import member_data, tokens
+from accounts.forms import PrivacySettingsForm, ProfileForm
 from accounts.images import reencode_picture
 from accounts.models import (
+    HEALTH_FIELDS,
+    ArticleEmailDelivery,
+    DataExport,
+    DigestDelivery,
     DigestFrequency,
     EmailPreferences,
+    HealthDataConsent,
     NewsletterSubscription,
     Notification,
     NotificationEmail,
     Profile,
     User,
+    Visibility,
 )
 from community import selectors as community_selectors
 
@@ -260,4 +272,239 @@ def notify_moderation(*, member: User, message: str, url: str = "", thread_key: 
         email_status=NotificationEmail.PENDING,
     )
     transaction.on_commit(lambda: tasks.send_notification_emails.enqueue(member.pk, thread_key))
+    return notification
+
+
+# Consent to storing health details
+
+
+def _erase_health_details(profile: Profile) -> None:
+    """Empty every health field and put its visibility back to the default."""
+    for name in HEALTH_FIELDS:
+        if name in ("biomarkers", "treatments", "medicines"):
+            getattr(profile, name).clear()
+        elif name == "year_diagnosed":
+            profile.year_diagnosed = None
+        else:
+            setattr(profile, name, "")
+        setattr(profile, f"{name}_visibility", Visibility.MEMBERS)
+    profile.save()
+
+
+def health_consent_give(*, member: User) -> HealthDataConsent:
+    """Record the member's consent under the current policy version (once: giving it again while
+    it stands changes nothing)."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=member.pk).first()
+        current = HealthDataConsent.objects.filter(member=member, withdrawn_at__isnull=True).first()
+        if current is not None:
+            return current
+        return HealthDataConsent.objects.create(member=member, policy_version=settings.HEALTH_CONSENT_POLICY_VERSION)
+
+
+def health_consent_withdraw(*, member: User) -> bool:
+    """Withdraw consent and erase the member's health details at once. Returns whether consent stood."""
+    with transaction.atomic():
+        withdrawn = HealthDataConsent.objects.filter(member=member, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
+        profile = Profile.objects.select_for_update().get(user=member)
+        _erase_health_details(profile)
+    return bool(withdrawn)
+
+
+def privacy_settings_update(*, actor: User, form: PrivacySettingsForm) -> Profile:
+    if actor.pk != form.instance.user_id:
+        raise PermissionDenied("Members can only change their own privacy settings.")
+    with transaction.atomic():
+        return form.save()
+
+
+# Download my data
+
+EXPORT_REQUEST_INTERVAL = timedelta(minutes=10)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def data_export_request(*, member: User) -> DataExport | None:
+    """Start building the member's archive; the link is emailed when it is ready. None when one
+    was asked for a few minutes ago (it is on its way)."""
+    from accounts import selectors, tasks
+
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=member.pk).first()
+        if selectors.data_export_requested_since(member=member, since=timezone.now() - EXPORT_REQUEST_INTERVAL):
+            return None
+        export = DataExport.objects.create(member=member)
+        export_id = export.pk
+        transaction.on_commit(lambda: tasks.build_data_export.enqueue(export_id))
+    return export
+
+
+def data_export_build(export_id: int, archive_builder) -> tuple[DataExport, str] | None:
+    """Store the archive privately and give it a fresh one-time token. Returns the export and the
+    token (only its hash is stored), or None when there is nothing to build."""
+    export = DataExport.objects.select_related("member").filter(pk=export_id, ready_at__isnull=True).first()
+    if export is None or not export.member.is_active:
+        return None
+    token = secrets.token_urlsafe(32)
+    with tempfile.TemporaryFile() as archive:
+        archive_builder(export.member, archive)
+        archive.seek(0)
+        with transaction.atomic():
+            export.file.save(f"{secrets.token_hex(16)}.zip", File(archive), save=False)
+            now = timezone.now()
+            export.token_hash = _token_hash(token)
+            export.ready_at = now
+            export.expires_at = now + timedelta(hours=settings.DATA_EXPORT_LINK_HOURS)
+            export.save(update_fields=["file", "token_hash", "ready_at", "expires_at"])
+    return export, token
+
+
+def _forget_export_file(export: DataExport) -> None:
+    name = export.file.name
+    export.file = ""
+    export.save(update_fields=["file"])
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def data_export_take(*, member: User, token: str):
+    """The one download the link allows: the archive as an open temporary file, or a reason
+    ("unknown", "used", "expired"). Someone else's link is "unknown" and is not used up."""
+    token_hash = _token_hash(token)
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().filter(member=member, token_hash=token_hash).first()
+        if export is None:
+            return "unknown"
+        if export.downloaded_at is not None:
+            return "used"
+        if not export.file or export.expires_at is None or export.expires_at <= timezone.now():
+            _forget_export_file(export)
+            return "expired"
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the FileResponse that sends it)
+        with export.file.open("rb") as stored:
+            shutil.copyfileobj(stored, copy)
+        copy.seek(0)
+        export.downloaded_at = timezone.now()
+        export.save(update_fields=["downloaded_at"])
+        _forget_export_file(export)
+    return copy
+
+
+def data_exports_purge(*, now=None) -> int:
+    """Delete the files of exports whose link expired (downloaded ones are deleted at once)."""
+    now = now or timezone.now()
+    purged = 0
+    with transaction.atomic():
+        for export in DataExport.objects.select_for_update().filter(expires_at__lte=now).exclude(file=""):
+            _forget_export_file(export)
+            purged += 1
+    return purged
+
+
+# Deleting an account
+
+FORMER_MEMBER_EMAIL = "former-member@kindred.invalid"
+FORMER_MEMBER_NAME = "Former member"
+
+
+def former_member() -> User:
+    """The one inactive account that keeps deleted members' answers and comments. It cannot log
+    in (no usable password, no email address row) and never appears in member lists or search."""
+    user = User.objects.filter(email=FORMER_MEMBER_EMAIL).first()
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(FORMER_MEMBER_EMAIL, None, display_name=FORMER_MEMBER_NAME, is_active=False)
+    except IntegrityError:  # made by a concurrent deletion
+        return User.objects.get(email=FORMER_MEMBER_EMAIL)
+    Profile.objects.filter(user=user).update(discoverable=False, team_add_policy="nobody")
+    EmailPreferences.objects.filter(user=user).update(
+        digest_frequency=DigestFrequency.NEVER, answers=False, replies=False, new_articles=False
+    )
+    return user
+
+
+def _end_sessions(member_id: int) -> None:
+    """Every session the member is logged in with, from the database and the cache."""
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(member_id):
+            store(session_key=session.session_key).delete()
+
+
+def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool) -> None:
+    """Delete the member's account. Health details go either way; answers and comments are kept
+    under "Former member" only when the member chose so. Images leave storage and the
+    confirmation email goes after the commit."""
+    from allauth.account.models import EmailAddress
+
+    from accounts import tasks
+
+    if actor.pk != member.pk:
+        raise PermissionDenied("Members can only delete their own account.")
+    if member.email == FORMER_MEMBER_EMAIL:
+        raise PermissionDenied("This account cannot be deleted.")
+    keeper = former_member()
+    with transaction.atomic():
+        member = User.objects.select_for_update().get(pk=member.pk)
+        email, display_name = member.email, member.display_name
+        profile = Profile.objects.select_for_update().get(user=member)
+        _erase_health_details(profile)
+        files = member_data.erase_content(
+            member, keep_answers_and_comments=keep_answers_and_comments, former_member=keeper
+        )
+        if profile.avatar:
+            files.append(profile.avatar.name)
+        files += [e.file.name for e in DataExport.objects.filter(member=member).exclude(file="")]
+        NewsletterSubscription.objects.filter(user=member).delete()
+        NewsletterSubscription.objects.filter(email=email.lower()).delete()
+        ArticleEmailDelivery.objects.filter(email__iexact=email).delete()
+        DigestDelivery.objects.filter(member=member).delete()
+        Notification.objects.filter(recipient=member).delete()
+        EmailAddress.objects.filter(user=member).delete()
+        _end_sessions(member.pk)
+        member.delete()
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files if name])
+        transaction.on_commit(
+            lambda: tasks.send_account_deleted_email.enqueue(email, display_name, keep_answers_and_comments)
+        )
+
+
+def notify_reaction(*, update, member) -> Notification | None:
+    """Reactions are summarised: one unread notification per update, counting the reactions given
+    since it was created, and never emailed."""
+    owner_id = update.author_id
+    if owner_id == member.pk or community_selectors.is_blocked_between(member.pk, owner_id):
+        return None
+    thread_key = f"reactions:update:{update.pk}"
+    notification = (
+        Notification.objects.select_for_update()
+        .filter(recipient_id=owner_id, thread_key=thread_key, read_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        notification = Notification(
+            recipient_id=owner_id, kind=Notification.Kind.REACTION, thread_key=thread_key, url=update.get_absolute_url()
+        )
+        count = 1
+    else:
+        # The reaction that created the notification came just before it; count it, then the rest.
+        count = 1 + community_selectors.reactions_since(
+            update=update, since=notification.created_at, exclude_member_id=owner_id
+        )
+    notification.message = (
+        f"{member.display_name} sent support on your update"
+        if count == 1
+        else f"Your update received {count} new reactions (hugs, likes and thanks)"
+    )
+    notification.email_status = NotificationEmail.OFF
+    notification.save()
     return notification

@@ -42,3 +42,41 @@ def send_digest_batch(delivery_ids: list[int]) -> dict:
 @task(queue_name="email")
 def send_article_emails(article_id: int) -> dict:
     return article_emails.send_for(article_id)
+
+
+@task()
+def build_data_export(export_id: int) -> bool:
+    """Build the member's archive, then email them the one-time link (the token exists only in
+    this email: the database keeps its hash)."""
+    from django.urls import reverse
+
+    from accounts import data_export, services
+
+    built = services.data_export_build(export_id, data_export.write_archive)
+    if built is None:
+        return False
+    export, token = built
+    message = emails.build(
+        template="data_export_ready",
+        to=export.member.email,
+        subject="Your Kindred data is ready to download",
+        context={
+            "name": export.member.display_name,
+            "download_url": tokens.absolute(reverse("data_export_download", args=[token])),
+            "expires_at": export.expires_at,
+            "hours": int((export.expires_at - export.ready_at).total_seconds() // 3600),
+        },
+    )
+    emails.send(message)
+    return True
+
+
+@task(queue_name="email")
+def send_account_deleted_email(email: str, name: str, kept_answers_and_comments: bool) -> None:
+    message = emails.build(
+        template="account_deleted",
+        to=email,
+        subject="Your Kindred account is deleted",
+        context={"name": name, "kept": kept_answers_and_comments},
+    )
+    emails.send(message)

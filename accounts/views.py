@@ -1,8 +1,11 @@
 import mimetypes
+import os
 from pathlib import Path
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
@@ -10,15 +13,24 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils._os import safe_join
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services, tokens
-from accounts.forms import EmailPreferencesForm, ProfileForm, SubscribeForm
+from accounts.forms import (
+    AccountDeleteForm,
+    EmailPreferencesForm,
+    PrivacySettingsForm,
+    ProfileForm,
+    SubscribeForm,
+)
+from accounts.models import EXPORTS_FOLDER
 from accounts.permissions import is_member
 from community import selectors as community_selectors
 
 # Media under these folders is public (article images); everything else is members' own.
 PUBLIC_MEDIA_PREFIXES = ("articles/", "contributors/")
+# Never served here, to anyone: data exports go only through their one-time link.
+PRIVATE_MEDIA_PREFIXES = (f"{EXPORTS_FOLDER}/",)
 
 
 @login_required
@@ -78,6 +90,10 @@ def media(request, path: str):
         full_path = Path(safe_join(settings.MEDIA_ROOT, path))
     except (ValueError, SuspiciousFileOperation) as exc:
         raise Http404 from exc
+    # Judge the resolved path, so "updates/../exports/x.zip" or "./exports/x.zip" is refused too.
+    relative = Path(os.path.relpath(full_path, os.path.abspath(settings.MEDIA_ROOT))).as_posix()
+    if f"{relative}/".startswith(PRIVATE_MEDIA_PREFIXES):
+        raise Http404
     if not full_path.is_file():
         raise Http404
     content_type, _ = mimetypes.guess_type(full_path.name)
@@ -145,3 +161,83 @@ def email_preferences(request):
     else:
         form = EmailPreferencesForm(instance=preferences)
     return render(request, "accounts/email_preferences.html", {"form": form, "preferences": preferences})
+
+
+# Privacy: settings, consent, "download my data", "delete my account"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy_settings(request):
+    profile = request.user.profile
+    consent = selectors.active_health_consent(member=request.user)
+    if request.method == "POST":
+        form = PrivacySettingsForm(request.POST, instance=profile, health_consent=consent is not None)
+        if form.is_valid():
+            services.privacy_settings_update(actor=request.user, form=form)
+            messages.success(request, "Your privacy settings are saved.")
+            return redirect("privacy_settings")
+        messages.error(request, "Your privacy settings are not saved yet: please check the choices below.")
+    else:
+        form = PrivacySettingsForm(instance=profile, health_consent=consent is not None)
+    return render(request, "accounts/privacy_settings.html", {"form": form, "consent": consent})
+
+
+@login_required
+@require_POST
+def health_consent(request):
+    if request.POST.get("consent") == "give":
+        services.health_consent_give(member=request.user)
+        messages.success(request, "Thank you. You can now add health details to your profile.")
+    elif request.POST.get("consent") == "withdraw":
+        services.health_consent_withdraw(member=request.user)
+        messages.success(request, "Consent withdrawn. Your health details have been erased from your profile.")
+    return redirect("privacy_settings")
+
+
+@login_required
+@require_POST
+def data_export_request(request):
+    if services.data_export_request(member=request.user) is None:
+        messages.info(request, "We are already preparing a copy of your data. Please check your email.")
+    else:
+        messages.success(
+            request, f"We are preparing a copy of your data and will email a link to {request.user.email}."
+        )
+    return redirect("privacy_settings")
+
+
+@login_required
+@require_GET
+def data_export_download(request, token: str):
+    """The emailed link: once, for the owner signed in, within its time. Never cached."""
+    taken = services.data_export_take(member=request.user, token=token)
+    if taken == "unknown":
+        raise Http404
+    if isinstance(taken, str):
+        return render(request, "accounts/data_export_gone.html", {"reason": taken}, status=410)
+    response = FileResponse(taken, as_attachment=True, filename="kindred-data.zip", content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """After re-authentication (allauth asks for the password or an emailed code if the last one
+    was more than a few minutes ago), the member chooses what happens to what they wrote."""
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = request.user
+        services.account_delete(
+            actor=member, member=member, keep_answers_and_comments=form.cleaned_data["what"] == AccountDeleteForm.KEEP
+        )
+        logout(request)
+        return redirect("account_deleted")
+    return render(request, "accounts/account_delete.html", {"form": form})
+
+
+@require_GET
+def account_deleted(request):
+    return render(request, "accounts/account_deleted.html")

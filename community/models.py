@@ -151,6 +151,20 @@ class Answer(Moderated):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
 
 
+class QuestionFollow(models.Model):
+    """A member following a question they did not ask: its new answers come in their digest."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_follows")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "question"], name="one_follow_per_member_question")]
+
+    def __str__(self):
+        return f"{self.member} follows question {self.question_id}"
+
+
 class HelpfulVote(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="helpful_votes")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes")

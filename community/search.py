@@ -246,7 +246,7 @@ def _search_members(blocked, terms) -> list[Result]:
             profile__location__icontains=term, profile__location_visibility=Visibility.MEMBERS
         )
     rows = (
-        User.objects.filter(match, is_active=True, banned_at__isnull=True)
+        User.objects.filter(match, is_active=True, banned_at__isnull=True, profile__discoverable=True)
         .exclude(pk__in=blocked)
         .select_related("profile")
         .order_by("display_name")[:RESULTS_PER_KIND]

@@ -22,6 +22,7 @@ from community.models import (
     ModerationAction,
     ModerationState,
     Question,
+    QuestionFollow,
     Reaction,
     Report,
     ReviewItem,
@@ -90,7 +91,8 @@ def members_like_viewer(*, viewer) -> QuerySet:
     biomarker_ids = list(profile.biomarkers.exclude(code="none_unknown").values_list("pk", flat=True))
     if biomarker_ids:
         same |= Q(profile__biomarkers__in=biomarker_ids, profile__biomarkers_visibility=Visibility.MEMBERS)
-    return User.objects.filter(same, is_active=True).exclude(pk=viewer.pk).distinct()
+    # Members who chose not to be found (privacy settings) are left out.
+    return User.objects.filter(same, is_active=True, profile__discoverable=True).exclude(pk=viewer.pk).distinct()
 
 
 def viewer_reactions(*, viewer, updates) -> set[tuple[int, str]]:
@@ -169,6 +171,10 @@ def answers_for_viewer(*, viewer, question: Question) -> list[Answer]:
     )
 
 
+def is_following(*, viewer, question) -> bool:
+    return QuestionFollow.objects.filter(member=viewer, question=question).exists()
+
+
 def similar_questions(*, title: str, limit: int = 5) -> list[Question]:
     title = " ".join(title.split())
     if len(title) < 4:
@@ -195,10 +201,11 @@ MEMBER_FILTERS = ("role", "diagnosis", "biomarker", "treatment", "location")
 
 
 def find_members(*, viewer, role="", diagnosis="", biomarker="", treatment="", location="") -> QuerySet:
-    """Members like you: every filter matches only fields the member left visible to members."""
+    """Members like you: every filter matches only fields the member left visible to members, and
+    only members who chose to appear here (privacy settings)."""
     require_community_reader(viewer)
     members = (
-        User.objects.filter(is_active=True)
+        User.objects.filter(is_active=True, profile__discoverable=True)
         .exclude(pk=viewer.pk)
         .exclude(pk__in=blocked_member_ids(viewer))
         .select_related("profile")
@@ -335,13 +342,23 @@ def digest_popular_questions(*, topic_ids, since, per_topic: int = 5) -> list[Qu
     return picked
 
 
-def digest_new_answers(*, member_ids, since) -> list[Answer]:
-    """Visible answers written since `since` to visible questions asked by these members."""
+def digest_followed_questions(*, member_ids) -> dict[int, set[int]]:
+    """member id -> ids of the questions that member follows."""
+    followed: dict[int, set[int]] = defaultdict(set)
+    for member_id, question_id in QuestionFollow.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "question_id"
+    ):
+        followed[member_id].add(question_id)
+    return followed
+
+
+def digest_new_answers(*, member_ids, since, followed_question_ids=()) -> list[Answer]:
+    """Visible answers written since `since` to visible questions these members asked or follow."""
     answers = (
         Answer.objects.filter(
+            Q(question__author_id__in=member_ids) | Q(question_id__in=list(followed_question_ids)),
             moderation_state=ModerationState.VISIBLE,
             question__moderation_state=ModerationState.VISIBLE,
-            question__author_id__in=member_ids,
             created_at__gte=since,
         )
         .select_related("question", "author")
@@ -382,3 +399,7 @@ def digest_team_updates(*, member_ids, since) -> dict[int, list[Update]]:
         for member_id in teammates[update.author_id]:
             result[member_id].append(update)
     return result
+
+
+def reactions_since(*, update, since, exclude_member_id: int) -> int:
+    return Reaction.objects.filter(update=update, created_at__gte=since).exclude(member_id=exclude_member_id).count()

@@ -12,10 +12,20 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.images import reencode_picture
-from accounts.models import User
+from accounts.models import TeamAddPolicy, User
 from accounts.permissions import can_post, can_read_community, is_moderator
 from community import moderation
-from community.models import Answer, Block, Comment, HelpfulVote, Question, Reaction, TeamMembership, Update
+from community.models import (
+    Answer,
+    Block,
+    Comment,
+    HelpfulVote,
+    Question,
+    QuestionFollow,
+    Reaction,
+    TeamMembership,
+    Update,
+)
 from community.selectors import is_blocked_between
 
 
@@ -205,6 +215,7 @@ def reaction_toggle(*, member: User, update: Update, kind: str) -> bool:
     except IntegrityError:
         return True  # a double click raced us: the reaction is on, counted once
     Update.objects.filter(pk=update.pk).update(**{counter: F(counter) + 1})
+    account_services.notify_reaction(update=update, member=member)
     return True
 
 
@@ -284,6 +295,12 @@ def team_add(*, member: User, teammate: User) -> TeamMembership:
         raise ValidationError("You are always on your own team.")
     if is_blocked_between(member.pk, teammate.pk):
         raise PermissionDenied("You cannot add this member to your team.")
+    # Their privacy settings: "who can add me to a team". An existing link stays until they block.
+    if (
+        teammate.profile.team_add_policy == TeamAddPolicy.NOBODY
+        and not TeamMembership.objects.filter(member=member, teammate=teammate).exists()
+    ):
+        raise PermissionDenied("This member has chosen not to be added to teams.")
     membership, _ = TeamMembership.objects.get_or_create(member=member, teammate=teammate)
     return membership
 
@@ -310,3 +327,17 @@ def member_block(*, blocker: User, blocked: User) -> Block:
 @transaction.atomic
 def member_unblock(*, blocker: User, blocked: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+@transaction.atomic
+def question_follow_toggle(*, member: User, question: Question) -> bool:
+    """Follow a question (its new answers come in the member's digest), or stop. Returns whether on."""
+    if not can_read_community(member):
+        raise PermissionDenied("Only members can follow questions.")
+    if question.author_id == member.pk:
+        raise ValidationError("You hear about answers to your own questions already.")
+    deleted, _ = QuestionFollow.objects.filter(member=member, question=question).delete()
+    if deleted:
+        return False
+    QuestionFollow.objects.get_or_create(member=member, question=question)
+    return True

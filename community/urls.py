@@ -15,6 +15,7 @@ urlpatterns = [
     path("questions/ask/", views.question_ask, name="question_ask"),
     path("questions/similar/", views.question_similar, name="question_similar"),
     path("questions/<int:question_id>/", views.question_detail, name="question_detail_short"),
+    path("questions/<int:question_id>/follow/", views.question_follow, name="question_follow"),
     path("questions/<int:question_id>/<slug:slug>/", views.question_detail, name="question_detail"),
     path(
         "questions/<int:question_id>/answers/<int:answer_id>/helpful/",

@@ -377,6 +377,7 @@ def question_detail(request, question_id: int, slug: str = ""):
             "comment_form": CommentForm(),
             "can_read": can_read,
             "is_asker": can_read and question.author_id == request.user.pk,
+            "is_following": can_read and selectors.is_following(viewer=request.user, question=question),
         },
         status=status,
     )
@@ -483,3 +484,21 @@ SEARCH_TABS = [
     ("updates", "Updates and comments"),
     ("members", "Members"),
 ]
+
+
+@community_member_required
+@require_POST
+def question_follow(request, question_id: int):
+    question = selectors.question_for_page(question_id=question_id, viewer=request.user)
+    try:
+        following = services.question_follow_toggle(member=request.user, question=question)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            "You are following this question: new answers will be in your digest."
+            if following
+            else "You no longer follow this question.",
+        )
+    return redirect(question)

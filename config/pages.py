@@ -8,6 +8,7 @@ PAGES = {
     "guidelines": "Community guidelines",
     "privacy": "Privacy policy",
     "terms": "Terms of use",
+    "your-data": "Your data",
 }
 
 urlpatterns = [

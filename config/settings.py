@@ -258,6 +258,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # A sign-up form sent back faster than this is a bot's: it gets a normal-looking answer, no account.
 SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)
 
+# Consent to storing health details: the privacy policy version a member agrees to. Change it when
+# the policy's health-data terms change (HealthDataConsent rows keep the version each member agreed to).
+HEALTH_CONSENT_POLICY_VERSION = env.str("HEALTH_CONSENT_POLICY_VERSION", default="2026-11")
+# "Download my data": how long the emailed one-time link works.
+DATA_EXPORT_LINK_HOURS = 24
+
 # Avatars: what the profile form accepts.
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_MAX_PIXELS = 6000

@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, User
+from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, HealthDataConsent, User
 
 PASSWORD = "a-long-test-password-1234"
 
@@ -16,10 +16,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Faker("first_name")
 
     @classmethod
-    def _create(cls, model_class, *args, **kwargs):
+    def _create(cls, model_class, *args, health_consent=True, **kwargs):
         user = model_class.objects.create_user(*args, password=PASSWORD, **kwargs)
         # Members in the wild have verified their address before they can log in.
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        # Most tests are about members who agreed to storing health details; pass
+        # health_consent=False for one who did not.
+        if health_consent:
+            HealthDataConsent.objects.create(member=user, policy_version="test")
         return user
 
 

@@ -187,3 +187,32 @@ def test_digest_content_is_gathered_in_a_fixed_number_of_queries(member):
         return len(captured)
 
     assert queries_for(2) == queries_for(8)
+
+
+def test_answers_to_a_followed_question_come_in_the_digest(run, member, other_member, client):
+    from community.models import QuestionFollow
+
+    asker = UserFactory(display_name="Cora")
+    question = QuestionFactory(author=asker, title="Did anyone keep working during radiotherapy?")
+    client.force_login(member)
+    client.post(f"/questions/{question.pk}/follow/")
+    assert QuestionFollow.objects.filter(member=member, question=question).exists()
+    AnswerFactory(question=question, author=other_member, text="Part-time, yes.")
+    AnswerFactory(question=question, author=member, text="My own answer is not news to me.")
+
+    run()
+
+    [message] = sent_to(member.email)
+    assert "Did anyone keep working during radiotherapy?" in message.body
+    assert "Ben answered" in message.body
+    assert message.body.count("Did anyone keep working") == 1
+
+    client.post(f"/questions/{question.pk}/follow/")  # and unfollow
+    assert not QuestionFollow.objects.filter(member=member, question=question).exists()
+
+
+def test_the_asker_cannot_follow_their_own_question(client, member):
+    question = QuestionFactory(author=member)
+    client.force_login(member)
+    response = client.post(f"/questions/{question.pk}/follow/", follow=True)
+    assert "already" in response.content.decode()

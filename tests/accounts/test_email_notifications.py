@@ -5,6 +5,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import notification_emails, services
 from accounts.models import EmailPreferences, Notification, NotificationEmail
@@ -142,3 +143,28 @@ def test_the_bell_adds_a_fixed_number_of_queries(member_client, member, django_a
     with django_assert_num_queries(without):
         page = member_client.get(reverse("home")).content.decode()
     assert ">40<" in page
+
+
+def test_reactions_are_summarised_in_one_unread_notification_and_never_emailed(django_capture_on_commit_callbacks):
+    from community import services as community_services
+    from tests.community.factories import UpdateFactory
+
+    owner = UserFactory(display_name="Owen")
+    update = UpdateFactory(author=owner)
+    first, second, third = UserFactory(display_name="Fay"), UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        community_services.reaction_toggle(member=first, update=update, kind="hug")
+        community_services.reaction_toggle(member=second, update=update, kind="like")
+        community_services.reaction_toggle(member=third, update=update, kind="thanks")
+        community_services.reaction_toggle(member=owner, update=update, kind="hug")  # one's own reaction
+    [notification] = Notification.objects.filter(recipient=owner)
+    assert notification.kind == Notification.Kind.REACTION
+    assert "3 new reactions" in notification.message
+    assert not [m for m in mail.outbox if m.to == [owner.email]]
+
+    notification.read_at = timezone.now()
+    notification.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        community_services.reaction_toggle(member=first, update=update, kind="like")
+    latest = Notification.objects.filter(recipient=owner, read_at__isnull=True).get()
+    assert latest.message == "Fay sent support on your update"

@@ -29,6 +29,10 @@ def test_a_visitor_joins_verifies_logs_in_edits_the_profile_and_logs_out(page):
     page.get_by_label("Your name as others will see it").fill("Helen")
     page.get_by_label("Email").fill("helen@example.com")
     page.get_by_label("Password (optional)").fill(PASSWORD)
+    # The separate, unticked consent to storing health details: Helen gives it, so her profile can hold them.
+    consent = page.get_by_label(re.compile("may store health information I choose to share"))
+    expect(consent).not_to_be_checked()
+    consent.check()
     page.get_by_role("button", name="Sign Up").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/"))

@@ -134,3 +134,11 @@ def test_a_misspelled_drug_name_gets_a_did_you_mean(client, member):
     # A word the site already uses is not treated as a typo.
     PublishedArticleFactory(title="Brain scans", body="Brain scans explained.")
     assert site_search.did_you_mean("brain") == ""
+
+
+def test_members_who_asked_not_to_be_found_are_not_in_search(member):
+    hidden = UserFactory(display_name="Quiet Quentin")
+    hidden.profile.discoverable = False
+    hidden.profile.save()
+    UserFactory(display_name="Quiet Quinn")
+    assert titles(site_search.search(viewer=member, raw_query="quiet"), "members") == ["Quiet Quinn"]

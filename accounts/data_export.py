@@ -1,0 +1,104 @@
+"""The "download my data" archive: data.json with everything Kindred holds about the member, and
+the original images they uploaded, byte for byte as stored."""
+
+import json
+import posixpath
+import zipfile
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from accounts import member_data, selectors
+from accounts.models import EmailPreferences, NewsletterSubscription, Profile
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def _profile(profile: Profile) -> dict:
+    data = {
+        "display_name": profile.user.display_name,
+        "email": profile.user.email,
+        "joined": _when(profile.user.date_joined),
+        "avatar": profile.avatar.name if profile.avatar else None,
+        "role": profile.role,
+        "diagnosis": profile.diagnosis,
+        "diagnosis_label": profile.get_diagnosis_display() if profile.diagnosis else "",
+        "stage": profile.stage,
+        "stage_label": profile.get_stage_display() if profile.stage else "",
+        "biomarkers": [b.name for b in profile.biomarkers.all()],
+        "treatments": [t.name for t in profile.treatments.all()],
+        "medicines": [str(m) for m in profile.medicines.all()],
+        "year_diagnosed": profile.year_diagnosed,
+        "location": profile.location,
+        "bio": profile.bio,
+        "visibility": {name: getattr(profile, f"{name}_visibility") for name in Profile.PRIVATE_FIELDS},
+        "who_can_add_me_to_a_team": profile.team_add_policy,
+        "appear_in_member_search": profile.discoverable,
+    }
+    return data
+
+
+def document(member) -> dict:
+    profile = Profile.objects.select_related("user").get(user=member)
+    preferences = EmailPreferences.objects.filter(user=member).first()
+    return {
+        "exported_at": _when(timezone.now()),
+        "profile": _profile(profile),
+        "health_data_consents": [
+            {"policy_version": c.policy_version, "given_at": _when(c.given_at), "withdrawn_at": _when(c.withdrawn_at)}
+            for c in selectors.health_consents_of(member=member)
+        ],
+        **member_data.content_document(member),
+        "newsletter_subscriptions": [
+            {
+                "email": s.email,
+                "name": s.name,
+                "created_at": _when(s.created_at),
+                "confirmed_at": _when(s.confirmed_at),
+                "unsubscribed_at": _when(s.unsubscribed_at),
+            }
+            for s in NewsletterSubscription.objects.filter(user=member)
+        ],
+        "email_preferences": {
+            "digest": preferences.digest_frequency,
+            "new_articles": preferences.new_articles,
+            "answers": preferences.answers,
+            "replies": preferences.replies,
+        }
+        if preferences
+        else None,
+        "notifications": [
+            {
+                "kind": n.kind,
+                "message": n.message,
+                "url": n.url,
+                "created_at": _when(n.created_at),
+                "read_at": _when(n.read_at),
+            }
+            for n in selectors.notifications_for(member=member)
+        ],
+    }
+
+
+def uploaded_files(member) -> list[tuple[str, str]]:
+    """(name in the archive, storage name) for every image the member uploaded."""
+    files = []
+    avatar = Profile.objects.filter(user=member).values_list("avatar", flat=True).first()
+    if avatar:
+        files.append((f"images/avatar/{posixpath.basename(avatar)}", avatar))
+    for name in member_data.update_picture_names(member):
+        files.append((f"images/updates/{posixpath.basename(name)}", name))
+    return files
+
+
+def write_archive(member, fileobj) -> None:
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(document(member), indent=2, ensure_ascii=False))
+        for archive_name, storage_name in uploaded_files(member):
+            if not default_storage.exists(storage_name):
+                continue
+            with default_storage.open(storage_name, "rb") as source, archive.open(archive_name, "w") as target:
+                while chunk := source.read(1024 * 1024):
+                    target.write(chunk)
