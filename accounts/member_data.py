@@ -18,6 +18,7 @@ from community.models import (
     HelpfulVote,
     ModerationState,
     Question,
+    QuestionFollow,
     Reaction,
     Report,
     TeamMembership,
@@ -116,6 +117,10 @@ def content_document(member) -> dict:
         {"action_id": a.action_id, "text": a.text, "created_at": _when(a.created_at), "decision": a.decision}
         for a in Appeal.objects.filter(member=member).order_by("created_at")
     ]
+    followed_questions = [
+        {"question_id": f.question_id, "title": f.question.title, "followed_at": _when(f.created_at)}
+        for f in QuestionFollow.objects.filter(member=member).select_related("question").order_by("created_at")
+    ]
     return {
         "updates": updates,
         "comments": comments,
@@ -127,6 +132,7 @@ def content_document(member) -> dict:
         "team": team,
         "blocked": blocks,
         "appeals": appeals,
+        "followed_questions": followed_questions,
     }
 
 

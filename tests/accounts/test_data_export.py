@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Biomarker, DataExport, EmailPreferences, NewsletterSubscription, Notification, Profile
-from community.models import Reaction, Report
+from community.models import QuestionFollow, Reaction, Report
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory, picture_bytes
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def rich_member(member, other_member):
     theirs = UpdateFactory(author=other_member, text="Ben's news")
     CommentFactory(author=member, update=theirs, text="So glad, Ben.")
     QuestionFactory(author=member, title="Which exercises help breathlessness?")
-    AnswerFactory(author=member, question=QuestionFactory(author=other_member), text="Pursed-lip breathing.")
+    followed = QuestionFactory(author=other_member, title="Does anyone else feel cold on immunotherapy?")
+    AnswerFactory(author=member, question=followed, text="Pursed-lip breathing.")
+    QuestionFollow.objects.create(member=member, question=followed)
     Reaction.objects.create(member=member, update=theirs, kind="hug")
     Report.objects.create(
         reporter=member, content_type=ContentType.objects.get_for_model(theirs), object_id=theirs.pk, reason="spam"
@@ -89,6 +91,7 @@ def test_the_export_holds_every_health_field_posts_reactions_reports_and_the_ori
     assert [a["text"] for a in data["answers"]] == ["Pursed-lip breathing."]
     assert [r["kind"] for r in data["reactions"]] == ["hug"]
     assert [(r["about"], r["reason"]) for r in data["reports_filed"]] == [("update", "spam")]
+    assert [f["title"] for f in data["followed_questions"]] == ["Does anyone else feel cold on immunotherapy?"]
     assert [s["email"] for s in data["newsletter_subscriptions"]] == [rich_member.email]
     assert data["email_preferences"]["new_articles"] is True
     assert [n["message"] for n in data["notifications"]] == ["Ben answered your question"]
