@@ -8,6 +8,7 @@ import io
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
@@ -33,6 +34,11 @@ def validate_picture(upload, *, max_bytes: int, max_side: int, min_side: int = 3
         upload.seek(0)
     if image_format not in ACCEPTED_FORMATS:
         raise forms.ValidationError("Please choose a JPEG, PNG or WebP picture.")
+    # Checked from the header, before any pixel is decoded: a small file can declare a huge image.
+    if width * height > settings.PICTURE_MAX_TOTAL_PIXELS:
+        raise forms.ValidationError(
+            "That picture has too many pixels for us to open safely. Please choose a smaller one."
+        )
     if max(width, height) > max_side:
         raise forms.ValidationError(f"That picture is too large: at most {max_side} pixels on a side, please.")
     if min(width, height) < min_side:

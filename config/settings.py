@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.BannedMemberMiddleware",
     "config.middleware.PrivacyHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -249,6 +251,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Members see where they are logged in and can end those sessions (/accounts/sessions/).
+USERSESSIONS_TRACK_ACTIVITY = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 
@@ -263,6 +267,9 @@ SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)
 HEALTH_CONSENT_POLICY_VERSION = env.str("HEALTH_CONSENT_POLICY_VERSION", default="2026-11")
 # "Download my data": how long the emailed one-time link works.
 DATA_EXPORT_LINK_HOURS = 24
+
+# No uploaded picture may declare more pixels than this (decompression bombs), whatever its file size.
+PICTURE_MAX_TOTAL_PIXELS = 40_000_000
 
 # Avatars: what the profile form accepts.
 AVATAR_MAX_BYTES = 5 * 1024 * 1024

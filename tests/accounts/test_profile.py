@@ -176,3 +176,25 @@ def test_media_paths_cannot_escape_the_media_folder(member_client, settings, tmp
     (tmp_path / "secret.txt").write_text("nope")
     assert member_client.get("/media/../secret.txt").status_code == 404
     assert member_client.get("/media/%2e%2e/secret.txt").status_code == 404
+
+
+def test_a_tiny_file_declaring_a_huge_picture_is_refused_before_it_is_decoded(member_client, member):
+    buffer = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buffer, format="PNG")  # 81 million pixels in a few kilobytes
+    assert buffer.tell() < 100_000
+    bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+    response = member_client.post(reverse("profile_edit"), {**profile_data(), "avatar": bomb})
+    assert "too many pixels" in response.content.decode()
+    member.profile.refresh_from_db()
+    assert not member.profile.avatar
+
+
+def test_an_svg_is_refused_even_when_named_png(member_client, member):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>'
+    response = member_client.post(
+        reverse("profile_edit"),
+        {**profile_data(), "avatar": SimpleUploadedFile("me.png", svg, content_type="image/png")},
+    )
+    assert "Upload a valid image" in response.content.decode()
+    member.profile.refresh_from_db()
+    assert not member.profile.avatar
