@@ -114,3 +114,11 @@ def test_the_box_is_on_the_home_page_and_under_articles(client):
     article = PublishedArticleFactory()
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Get new articles by email" in page and f'action="{reverse("subscribe")}"' in page
+
+
+def test_members_are_pointed_to_their_email_preferences_instead_of_the_form(client):
+    member = UserFactory()
+    client.force_login(member)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("email_preferences") in page
+    assert 'id="subscribe-email"' not in page
