@@ -22,6 +22,14 @@ from community.views import _not_for_you, community_member_required
 QUEUE_PAGE_SIZE = 25
 
 
+def _id_or_none(value: str) -> int | None:
+    """A database id from a query or form value: ASCII digits only ("²".isdigit() is true) and
+    small enough for a bigint, so a crafted value is ignored instead of raising a 500."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def _safe_next(request, value: str, fallback: str) -> str:
     """A local path to go back to, never another site or a javascript: URL."""
     local = value.startswith("/") and not value.startswith(("//", "/\\"))
@@ -112,7 +120,7 @@ def review_act(request, review_id: int):
 @moderator_required
 @require_POST
 def review_bulk(request):
-    ids = [int(i) for i in request.POST.getlist("review") if i.isdigit()]
+    ids = [i for i in map(_id_or_none, request.POST.getlist("review")) if i is not None]
     action = request.POST.get("action", "")
     try:
         done = moderation.review_bulk(
@@ -132,9 +140,7 @@ def review_bulk(request):
 def audit_log(request):
     member_id = request.GET.get("member", "")
     page = Paginator(
-        selectors.moderation_log(
-            kind=request.GET.get("kind", ""), member_id=int(member_id) if member_id.isdigit() else None
-        ),
+        selectors.moderation_log(kind=request.GET.get("kind", ""), member_id=_id_or_none(member_id)),
         50,
     ).get_page(request.GET.get("page"))
     return render(

@@ -270,7 +270,7 @@ def article_comment(request, slug: str):
 @community_member_required
 @require_POST
 def answer_comment(request, question_id: int, answer_id: int):
-    answer = get_object_or_404(Answer.objects.select_related("question"), pk=answer_id, question_id=question_id)
+    answer = _answer_for(request, question_id, answer_id)
     url = answer.question.get_absolute_url()
     return _comment_create(
         request,
@@ -383,14 +383,18 @@ def question_detail(request, question_id: int, slug: str = ""):
     )
 
 
-def _answer_for(question_id: int, answer_id: int) -> Answer:
-    return get_object_or_404(Answer.objects.select_related("question"), pk=answer_id, question_id=question_id)
+def _answer_for(request, question_id: int, answer_id: int) -> Answer:
+    """An answer the viewer may see, on a question the viewer may see: never a removed one or
+    someone else's waiting for a moderator (the services refuse what a block rules out)."""
+    question = selectors.question_for_page(question_id=question_id, viewer=request.user)
+    answers = Answer.objects.select_related("question").filter(selectors.shown_to(request.user))
+    return get_object_or_404(answers, pk=answer_id, question=question)
 
 
 @community_member_required
 @require_POST
 def answer_helpful(request, question_id: int, answer_id: int):
-    answer = _answer_for(question_id, answer_id)
+    answer = _answer_for(request, question_id, answer_id)
     try:
         services.helpful_vote_toggle(member=request.user, answer=answer)
     except ValidationError as error:
@@ -401,7 +405,7 @@ def answer_helpful(request, question_id: int, answer_id: int):
 @community_member_required
 @require_POST
 def answer_accept(request, question_id: int, answer_id: int):
-    answer = _answer_for(question_id, answer_id)
+    answer = _answer_for(request, question_id, answer_id)
     services.answer_accept(actor=request.user, answer=answer)
     messages.success(request, "Thank you. That answer is now shown first as the one that helped you most.")
     return redirect(f"{answer.question.get_absolute_url()}#answer-{answer.pk}")

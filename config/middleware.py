@@ -1,5 +1,7 @@
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from config.views import bad_request
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=(), browsing-topics=(), payment=()"
 
 
@@ -18,3 +20,18 @@ class PrivacyHeadersMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte has no place in a form or a query string, and PostgreSQL refuses it in text:
+    answer 400 up front rather than failing deep in a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in value for data in (request.GET, request.POST) for values in data.lists() for value in values[1]
+        ):
+            return bad_request(request)
+        return self.get_response(request)

@@ -1,7 +1,26 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import sync_playwright
 
 from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# (reading the outbox's user, say) are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# A closed network: keep Chromium from calling home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +58,13 @@ def other_member(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+# One Chromium for the whole run, shared by tests/browser/ and tests/security/: Playwright's sync
+# API allows a single running instance per thread.
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

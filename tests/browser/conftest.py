@@ -1,35 +1,10 @@
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import sync_playwright
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# (reading the outbox's user, say) are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-# A closed network: keep Chromium from calling home.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=[360, 1280], ids=["phone", "desktop"])

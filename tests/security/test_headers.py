@@ -3,6 +3,9 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
+from community.models import Question
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -59,3 +62,17 @@ def test_every_response_turns_off_powerful_browser_features(client):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/questions/?topic=%00", "/search/?q=a%00b", "/articles/?page=%00"])
+def test_a_nul_byte_in_a_query_gets_a_clear_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "did not make sense" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_form_gets_a_clear_400_and_changes_nothing(client):
+    client.force_login(UserFactory())
+    response = client.post("/questions/ask/", {"title": "A question with a \x00 byte in it?"})
+    assert response.status_code == 400
+    assert not Question.objects.exists()
