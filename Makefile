@@ -12,6 +12,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-01234
 .PHONY: run test install lint format serve-prod clean
 
 run: install
+	@[ -f .env ] || printf '# Local development only (git-ignored): see .env.example for every setting.\nDEBUG=true\n' > .env
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py seed_demo
 	@echo "Kindred is at http://127.0.0.1:8000 (Ctrl+C to stop)."

@@ -13,6 +13,9 @@ from whitenoise.compress import Compressor
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# A local, git-ignored .env (written by `make run`: DEBUG=true) lets manage.py run on a developer's
+# machine without exporting anything. Real environment variables always win over it.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
