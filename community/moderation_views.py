@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.admin_site import two_factor_setup_redirect
@@ -17,7 +16,7 @@ from articles.models import Article
 from community import moderation, selectors
 from community.forms import AppealForm, ReportForm, ReviewActionForm
 from community.models import Appeal, CrisisResource, ModerationAction, Question, ReviewItem, Update
-from community.views import _not_for_you, community_member_required
+from community.views import _not_for_you, community_member_required, local_url
 
 QUEUE_PAGE_SIZE = 25
 
@@ -28,14 +27,6 @@ def _id_or_none(value: str) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
-
-
-def _safe_next(request, value: str, fallback: str) -> str:
-    """A local path to go back to, never another site or a javascript: URL."""
-    local = value.startswith("/") and not value.startswith(("//", "/\\"))
-    if local and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
-        return value
-    return fallback
 
 
 def _published_articles():
@@ -111,7 +102,7 @@ def review_act(request, review_id: int):
         messages.error(request, error)
     else:
         messages.success(request, "Done. The action is in the audit log.")
-    back = _safe_next(request, request.POST.get("next", ""), "/moderation/")
+    back = local_url(request, request.POST.get("next", ""), "/moderation/")
     if not back.startswith("/moderation/"):
         back = "/moderation/"
     return redirect(f"{back.split('#')[0]}#review-{review.pk}")
@@ -196,7 +187,7 @@ def report_create(request, kind: str, object_id: int):
         item = model.objects.filter(selectors.shown_to(request.user), pk=object_id).first()
     if item is None:
         raise Http404
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""), "")
+    next_url = local_url(request, request.POST.get("next") or request.GET.get("next", ""), "")
     if not can_post(request.user):
         return render(request, "community/suspended.html", status=403)
     form = ReportForm(request.POST or None)

@@ -89,11 +89,16 @@ def _paginate(request, queryset):
     return paginator.get_page(_page_number(request))
 
 
-def _back(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
+def local_url(request, value: str, fallback: str) -> str:
+    """A path on this site to go back to, never another site or a javascript: URL."""
+    local = value.startswith("/") and not value.startswith(("//", "/\\"))
+    if local and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
+        return value
     return fallback
+
+
+def _back(request, fallback: str) -> str:
+    return local_url(request, request.POST.get("next", ""), fallback)
 
 
 # Activities
