@@ -200,8 +200,13 @@ def _ensure_may_moderate(moderator: User, author: User) -> None:
         raise PermissionDenied("Only staff can act on another moderator.")
 
 
-def _counter_delta(item, delta: int) -> None:
-    """Answers and comments count on their parent only while they are shown."""
+# States in which an answer or comment counts on its parent: hidden items are only under review.
+COUNTED_STATES = (ModerationState.VISIBLE, ModerationState.HIDDEN)
+
+
+def parent_count_change(item, delta: int) -> None:
+    """Answers and comments count on their parent (question, update, answer) only while shown.
+    Comments under articles are counted per page instead: the articles app knows nothing of them."""
     if isinstance(item, Answer):
         Question.objects.filter(pk=item.question_id).update(answer_count=F("answer_count") + delta)
     elif isinstance(item, Comment):
@@ -212,12 +217,12 @@ def _counter_delta(item, delta: int) -> None:
 
 
 def _set_state(item, state: str) -> None:
-    was_counted = item.moderation_state in (ModerationState.VISIBLE, ModerationState.HIDDEN)
-    now_counted = state in (ModerationState.VISIBLE, ModerationState.HIDDEN)
+    was_counted = item.moderation_state in COUNTED_STATES
+    now_counted = state in COUNTED_STATES
     item.moderation_state = state
     item.save(update_fields=["moderation_state"])
     if was_counted != now_counted:
-        _counter_delta(item, +1 if now_counted else -1)
+        parent_count_change(item, +1 if now_counted else -1)
 
 
 def _text_field(item) -> str:

@@ -165,20 +165,11 @@ def comment_create(
         moderation_state=screening.state,
     )
     if comment.is_visible:
-        _change_comment_count(comment, +1)
+        moderation.parent_count_change(comment, +1)
     moderation.queue_if_needed(item=comment, screening=screening)
     # A comment waiting for a moderator notifies when approved (community/moderation.py).
     account_services.notify_reply(comment=comment)
     return comment
-
-
-def _change_comment_count(comment: Comment, delta: int) -> None:
-    if comment.update_id:
-        Update.objects.filter(pk=comment.update_id).update(comment_count=F("comment_count") + delta)
-    elif comment.answer_id:
-        Answer.objects.filter(pk=comment.answer_id).update(comment_count=F("comment_count") + delta)
-    # Article comment counts are counted per article page (one query), not stored on the article:
-    # the articles app does not know about comments.
 
 
 @transaction.atomic
@@ -193,7 +184,10 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
         comment.save(update_fields=["is_removed", "text"])
     else:
         comment.delete()
-    _change_comment_count(comment, -1)
+    # A comment still waiting for a moderator, or already removed by one, was never (or is no
+    # longer) counted on its parent.
+    if comment.moderation_state in moderation.COUNTED_STATES:
+        moderation.parent_count_change(comment, -1)
 
 
 @transaction.atomic
@@ -251,7 +245,7 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
     screening = moderation.screen_new_post(author=author, text=text)
     answer = Answer.objects.create(question=question, author=author, text=text, moderation_state=screening.state)
     if answer.is_visible:
-        Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+        moderation.parent_count_change(answer, +1)
     moderation.queue_if_needed(item=answer, screening=screening)
     # An answer waiting for a moderator notifies when approved (community/moderation.py).
     account_services.notify_answer(answer=answer)

@@ -779,3 +779,23 @@ def test_sign_up_through_the_form_runs_the_screen(client):
     )
     user = User.objects.get(email="ad@example.com")
     assert has_open_review(user)
+
+
+def test_deleting_a_comment_a_moderator_removed_does_not_count_it_twice(moderator):
+    update = UpdateFactory()
+    comment = services.comment_create(author=UserFactory(), text="Buy my tea", update=update)
+    assert reload(update).comment_count == 1
+    report(comment)
+    act(moderator, comment, "remove", reason_code="spam")
+    assert reload(update).comment_count == 0
+    services.comment_delete(actor=comment.author, comment=reload(comment))
+    assert reload(update).comment_count == 0
+
+
+def test_deleting_a_comment_still_waiting_for_a_moderator_leaves_the_count_alone(settings):
+    settings.PREMODERATION_FIRST_POSTS = 2
+    update = UpdateFactory()
+    comment = services.comment_create(author=UserFactory(), text="Hello, new here", update=update)
+    assert comment.moderation_state == ModerationState.PENDING
+    services.comment_delete(actor=comment.author, comment=comment)
+    assert reload(update).comment_count == 0
