@@ -191,23 +191,34 @@ def unsubscribe(*, token: str) -> str | None:
 
 
 def _notify(*, recipient_id, actor: User, kind: str, preference: str, thread_key: str, message: str, url: str):
-    from accounts import tasks
-
     if recipient_id is None or recipient_id == actor.pk:
         return None
     if community_selectors.is_blocked_between(actor.pk, recipient_id):
         return None
     preferences, _ = EmailPreferences.objects.get_or_create(user_id=recipient_id)
-    wants_email = getattr(preferences, preference)
+    return _notification_create(
+        recipient_id=recipient_id,
+        kind=kind,
+        message=message,
+        url=url,
+        thread_key=thread_key,
+        by_email=getattr(preferences, preference),
+    )
+
+
+def _notification_create(*, recipient_id, kind: str, message: str, url: str, thread_key: str, by_email: bool):
+    """The one place a notification is written: in the site always, and queued for email on commit."""
+    from accounts import tasks
+
     notification = Notification.objects.create(
         recipient_id=recipient_id,
         kind=kind,
         message=message[:500],
         url=url,
         thread_key=thread_key,
-        email_status=NotificationEmail.PENDING if wants_email else NotificationEmail.OFF,
+        email_status=NotificationEmail.PENDING if by_email else NotificationEmail.OFF,
     )
-    if wants_email:
+    if by_email:
         transaction.on_commit(lambda: tasks.send_notification_emails.enqueue(recipient_id, thread_key))
     return notification
 
@@ -261,18 +272,14 @@ def notify_reply(*, comment) -> Notification | None:
 def notify_moderation(*, member: User, message: str, url: str = "", thread_key: str) -> Notification:
     """A moderation notice: in the site and always by email, since it is about the member's own
     content or account (the preference cannot be turned off)."""
-    from accounts import tasks
-
-    notification = Notification.objects.create(
-        recipient=member,
+    return _notification_create(
+        recipient_id=member.pk,
         kind=Notification.Kind.MODERATION,
-        message=message[:500],
+        message=message,
         url=url,
         thread_key=thread_key,
-        email_status=NotificationEmail.PENDING,
+        by_email=True,
     )
-    transaction.on_commit(lambda: tasks.send_notification_emails.enqueue(member.pk, thread_key))
-    return notification
 
 
 # Consent to storing health details
