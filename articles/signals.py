@@ -1,8 +1,9 @@
 from django.apps import apps as global_apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from articles.catalogue import seed_catalogue, seed_synonyms
+from config import page_cache
 
 # Sent once an article's publication has committed, with `article`. Other apps react (emails)
 # without the articles app knowing about them.
@@ -27,3 +28,12 @@ def catalogue_after_flush(sender, apps=global_apps, **kwargs):
         return
     if not SearchSynonym.objects.exists():
         seed_synonyms(apps)
+
+
+@receiver(post_save, dispatch_uid="articles.visitor_pages_on_save")
+@receiver(post_delete, dispatch_uid="articles.visitor_pages_on_delete")
+def visitor_pages_after_edit(sender, **kwargs):
+    # Every visitor page lists articles, topics or medicines somewhere; staff edits are rare, so any
+    # change to them drops all cached visitor pages rather than tracking which page showed what.
+    if sender._meta.app_label == "articles":
+        page_cache.invalidate("articles")

@@ -4,11 +4,13 @@ from django.views.decorators.http import require_GET
 
 from articles import selectors
 from articles.seo import absolute_url, article_structured_data, json_for_script
+from config.page_cache import visitor_page_cache
 
 ARTICLES_PER_PAGE = 10
 
 
 @require_GET
+@visitor_page_cache(depends_on=("articles",), query_params=("topic", "page"))
 def article_list(request):
     topic_slug = request.GET.get("topic")
     topic = selectors.topic_by_slug(slug=topic_slug) if topic_slug else None
@@ -21,6 +23,7 @@ def article_list(request):
 
 
 @require_GET
+@visitor_page_cache(depends_on=("articles", "article:{slug}"))
 def article_detail(request, slug: str):
     article = selectors.article_for_viewer(viewer=request.user, slug=slug)
     # A staff preview is never cached: PrivacyHeadersMiddleware marks every signed-in page no-store.

@@ -17,6 +17,7 @@ from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
 from articles.seo import absolute_url
 from community import selectors
+from config.page_cache import visitor_page_cache
 
 HUB_ARTICLES = 12
 HUB_QUESTIONS = 5
@@ -31,6 +32,7 @@ def _first(queryset, limit: int) -> tuple[list, bool]:
 
 
 @require_GET
+@visitor_page_cache(depends_on=("articles",))
 def topic_hub(request, slug: str):
     topic = article_selectors.topic_for_hub(slug=slug)
     articles, more_articles = _first(article_selectors.article_list(topic=topic), HUB_ARTICLES)
@@ -63,6 +65,7 @@ def _mentions(names: list[str]) -> Q:
 
 
 @require_GET
+@visitor_page_cache(depends_on=("articles",))
 def treatment_hub(request, slug: str):
     treatment = article_selectors.treatment_for_hub(slug=slug)
     articles, more_articles = _first(article_selectors.treatment_articles(treatment=treatment), HUB_ARTICLES)

@@ -1,11 +1,16 @@
 """Member-written text: plain text with paragraphs, line breaks and links, nothing else."""
 
+from functools import lru_cache
+
 import nh3
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
 
+# A pure function of the text, and the same few posts fill every busy page: each process keeps the
+# most recent results instead of running urlize and nh3 again for every reader.
+@lru_cache(maxsize=2048)
 def render_member_text(text: str) -> SafeString:
     # urlize escapes everything it does not turn into a link; nh3 then keeps only p, br and
     # http(s)/mailto links, and gives every link rel="nofollow ugc noopener".

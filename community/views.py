@@ -27,6 +27,7 @@ from community.forms import (
 )
 from community.models import Answer, Comment, ModerationState
 from community.moderation import mentions_crisis
+from config.page_cache import visitor_page_cache
 
 PAGE_SIZE = 20
 
@@ -297,6 +298,7 @@ def comment_delete(request, comment_id: int):
 # Questions and answers
 
 
+@visitor_page_cache(query_params=("tab", "topic", "page"))
 def question_list(request):
     tab = request.GET.get("tab", "newest")
     if tab not in selectors.QUESTION_TABS:

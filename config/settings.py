@@ -120,6 +120,11 @@ SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kindred")}
 # Sessions read from the cache (Redis in production) and survive a cache flush through the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Visitor pages (home, articles, question lists, hubs) are kept whole in the cache this long;
+# article changes and article comments invalidate them sooner (config/page_cache.py). 0 turns it off.
+VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=60)
+# Adds /bench/floor/, the bare page bench/load.py measures every other page against.
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

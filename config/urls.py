@@ -9,6 +9,7 @@ require_two_factor_for_admin(admin.site)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/floor/", views.benchmark_floor, name="benchmark_floor"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

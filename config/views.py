@@ -1,7 +1,8 @@
 import logging
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -10,10 +11,12 @@ from accounts import selectors as account_selectors
 from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
 from community import selectors as community_selectors
+from config.page_cache import visitor_page_cache
 
 logger = logging.getLogger(__name__)
 
 
+@visitor_page_cache(depends_on=("articles",))
 def home(request):
     return render(
         request,
@@ -62,3 +65,12 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: the failure may have come from a context processor or the database.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def benchmark_floor(request):
+    """What any page here costs at least: a small template through the same middleware and server,
+    no query. bench/load.py reports every page's throughput as a share of this one's. It exists only
+    where the operator turned it on."""
+    if not settings.BENCHMARK_FLOOR:
+        raise Http404
+    return render(request, "bench_floor.html")

@@ -20,7 +20,11 @@ def page(request, browser, live_server, settings):
     page = context.new_page()
     failures = []
     page.on("console", lambda msg: msg.type == "error" and failures.append(msg.text))
-    page.on("requestfailed", lambda req: failures.append(f"request failed: {req.url}"))
+    # A request the next navigation cancelled (net::ERR_ABORTED) is the browser's doing, not the site's.
+    page.on(
+        "requestfailed",
+        lambda req: req.failure != "net::ERR_ABORTED" and failures.append(f"request failed: {req.url} {req.failure}"),
+    )
     page.on("response", lambda resp: resp.status >= 400 and failures.append(f"{resp.status}: {resp.url}"))
     page.console_failures = failures
     yield page

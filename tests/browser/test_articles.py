@@ -6,8 +6,16 @@ from django.test import Client
 from PIL import Image
 from playwright.sync_api import expect
 
+from accounts.models import NewsletterSubscription
 from articles.models import Article
-from tests.articles.factories import ContributorFactory, ReviewerFactory, TopicFactory, make_editor, make_publisher
+from tests.articles.factories import (
+    ContributorFactory,
+    PublishedArticleFactory,
+    ReviewerFactory,
+    TopicFactory,
+    make_editor,
+    make_publisher,
+)
 from tests.browser.conftest import axe_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -115,4 +123,21 @@ def test_an_editor_writes_a_publisher_publishes_and_a_visitor_reads(page, live_s
     page.get_by_role("navigation", name="On this page").get_by_role("link", name="What happens next").click()
     expect(page).to_have_url(re.compile(r"#what-happens-next$"))
     assert_accessible(page, "article-detail")
+    assert page.console_failures == [], "\n".join(page.console_failures)
+
+
+def test_a_visitor_subscribes_from_a_page_served_from_the_cache(page, live_server, settings):
+    settings.VISITOR_PAGE_CACHE_SECONDS = 60
+    article = PublishedArticleFactory(title="Questions to ask about a biopsy")
+    Client().get(article.get_absolute_url())  # someone else's visit fills the cache
+
+    page.goto(article.get_absolute_url())
+    expect(page.get_by_role("heading", name="Questions to ask about a biopsy")).to_be_visible()
+    page.get_by_label("Your name").fill("Lena")
+    page.get_by_label("Your email address").fill("lena@example.com")
+    page.get_by_role("button", name="Subscribe").click()
+
+    expect(page.get_by_text("Thank you for subscribing! Check your inbox to confirm.")).to_be_visible()
+    assert NewsletterSubscription.objects.filter(email="lena@example.com").exists()
+    # The page's scripts ran under this response's CSP nonce: a stale one would be a console error.
     assert page.console_failures == [], "\n".join(page.console_failures)

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -174,3 +175,12 @@ def test_a_redis_cache_url_gives_a_shared_cache_for_sessions_and_rate_limits():
         "shared",
         "django.contrib.sessions.backends.cached_db",
     ]
+
+
+def test_the_benchmark_floor_exists_only_when_asked_for(client, settings, django_assert_num_queries):
+    assert client.get(reverse("benchmark_floor")).status_code == 404
+    settings.BENCHMARK_FLOOR = True
+    with django_assert_num_queries(0):
+        response = client.get(reverse("benchmark_floor"))
+    assert response.status_code == 200
+    assert "Floor" in response.content.decode()
