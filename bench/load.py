@@ -1,0 +1,254 @@
+"""Load benchmark: each page's throughput and latency through gunicorn, PostgreSQL and Redis, next to
+Django's own floor (a bare view with a small template, same middleware, same server) in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kindred_load .venv/bin/python bench/load.py
+
+The database must hold data already (`seed_scale`, or `seed_demo` for a quick look). The script
+collects static files, starts gunicorn with production settings (config/gunicorn.py) on a Redis
+database of its own that it empties first, signs members in by writing sessions the way `login()`
+does (allauth's log-in rate limit would otherwise stop the dozens of sessions the posting run
+needs), and drives each page with wrk at a fixed concurrency: a short warm-up, then the measured
+run. Every response is checked for the status the page should answer (200, or 302 after a
+comment is posted): anything else, including a member page answering with the log-in redirect, is
+an error. See bench/RESULTS.md.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CACHE_URL = "redis://127.0.0.1:6379/4"
+POSTING_MEMBERS = 60
+
+LUA = """
+local sessions = {%(sessions)s}
+local method, path, expected = "%(method)s", "%(path)s", %(expected)d
+local threads = {}
+unexpected = 0
+first_unexpected = ""
+sent = 0
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+request = function()
+  sent = sent + 1
+  local session = sessions[(sent + id * 7) %% #sessions + 1]
+  local headers = {}
+  if session.cookie ~= "" then headers["Cookie"] = session.cookie end
+  if method == "POST" then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    local body = "csrfmiddlewaretoken=" .. session.token ..
+      "&text=Thinking+of+you+this+week%%2C+message+%(run)s-" .. id .. "-" .. sent
+    return wrk.format("POST", path, headers, body)
+  end
+  return wrk.format(method, path, headers)
+end
+
+response = function(status, headers, body)
+  if status ~= expected then
+    unexpected = unexpected + 1
+    if first_unexpected == "" then
+      first_unexpected = tostring(status) .. " " .. (headers["Location"] or "") .. " " ..
+        (string.match(body, 'class="alert[^"]*"[^>]*>([^<]*)') or string.match(body, "<h1[^>]*>([^<]*)") or "")
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local total, example = 0, ""
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("unexpected")
+    if example == "" then example = thread:get("first_unexpected") end
+  end
+  io.write(string.format("UNEXPECTED %%d %%s\\n", total, example))
+  io.write(string.format("P50 %%f\\nP99 %%f\\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def server_env(database_url: str, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "CACHE_URL": CACHE_URL,
+        "BENCHMARK_FLOOR": "true",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        # Dozens of comments a second from a few members: the posting limits would refuse them.
+        "POSTING_MIN_INTERVAL_SECONDS": "0",
+        "PREMODERATION_FIRST_POSTS": "0",
+        "EMAIL_URL": "dummymail://",
+        # As in production: a comment enqueues its notification email for a worker instead of sending it.
+        "TASKS_BACKEND": "database",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def member_sessions(count: int) -> list[tuple[str, str]]:
+    """(Cookie header, CSRF token) for `count` verified members, the bench member first."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from accounts.models import User
+    from bench.pages import bench_member
+
+    first = bench_member()
+    others = User.objects.filter(
+        emailaddress__verified=True, is_active=True, banned_at=None, suspended_until=None, is_staff=False
+    ).exclude(pk=first.pk)[: count - 1]
+    sessions = []
+    for member in [first, *others]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(member.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = member.get_session_auth_hash()
+        store.create()
+        # Django accepts the unmasked CSRF secret as the form's token.
+        token = secrets.token_hex(16)
+        sessions.append(
+            (f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={token}", token)
+        )
+    return sessions
+
+
+def lua_script(page, sessions: list[tuple[str, str]]) -> str:
+    chosen = sessions if page.member else [("", "")]
+    entries = ", ".join(f'{{cookie="{cookie}", token="{token}"}}' for cookie, token in chosen)
+    return LUA % {
+        "sessions": entries,
+        "method": page.method,
+        "path": page.path,
+        "expected": page.expected_status,
+        # Each wrk run starts counting again: a run mark keeps its comments from repeating the last run's.
+        "run": secrets.token_hex(4),
+    }
+
+
+def run_wrk(url: str, script: Path, *, seconds: int, connections: int, threads: int) -> dict:
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    errors = int(re.search(r"UNEXPECTED (\d+)", out).group(1))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": float(re.search(r"P50 ([\d.]+)", out).group(1)),
+        "p99": float(re.search(r"P99 ([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "errors": errors,
+        "example": re.search(r"UNEXPECTED \d+ ?(.*)", out).group(1).strip(),
+    }
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=20, help="measured seconds per page")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured seconds per page first")
+    parser.add_argument("--connections", type=int, default=10, help="concurrent users (wrk connections)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--port", type=int, default=8200)
+    parser.add_argument("--only", help="run only pages whose name contains this")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database holding seed_scale (or seed_demo) data.")
+
+    env = server_env(database_url, args.port)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    subprocess.run(["redis-cli", "-n", CACHE_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+    import django
+
+    django.setup()
+    from bench import pages as bench_pages
+
+    pages = bench_pages.pick()
+    if args.only:
+        pages = [page for page in pages if args.only in page.name or page.name.startswith("floor")]
+    sessions = member_sessions(POSTING_MEMBERS)
+
+    log = Path(tempfile.gettempdir()) / "kindred-load-gunicorn.log"
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    results = {}
+    try:
+        wait_until_up(base + "/healthz")
+        with tempfile.TemporaryDirectory() as folder:
+            for page in pages:
+                script = Path(folder) / "page.lua"
+                wrk = {"connections": args.connections, "threads": args.threads}
+                for seconds in (args.warmup, args.seconds):
+                    script.write_text(lua_script(page, sessions))
+                    results[page.name] = run_wrk(base + page.path, script, seconds=seconds, **wrk)
+                row = results[page.name]
+                print(f"  measured {page.name}: {row['rps']:.0f} req/s, {row['errors']} errors", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    floor = results[pages[0].name]["rps"]
+    print()
+    print(f"{args.connections} concurrent connections, {args.seconds} s per page, gunicorn {os.cpu_count()} cores")
+    print(f"{'page':<44} {'req/s':>8} {'of floor':>9} {'median ms':>10} {'p99 ms':>8} {'errors':>7}")
+    for page in pages:
+        row = results[page.name]
+        share = f"{row['rps'] / floor:.0%}" if floor else "-"
+        print(
+            f"{page.name:<44} {row['rps']:>8.1f} {share:>9} {row['p50']:>10.1f} {row['p99']:>8.1f} {row['errors']:>7}"
+        )
+        if row["errors"]:
+            print(f"{'':<44} first unexpected answer: {row['example']}")
+    print(f"gunicorn's log: {log}")
+
+
+if __name__ == "__main__":
+    main()
