@@ -315,12 +315,20 @@ def member_block(*, blocker: User, blocked: User) -> Block:
     # A block ends the team link both ways.
     TeamMembership.objects.filter(member=blocker, teammate=blocked).delete()
     TeamMembership.objects.filter(member=blocked, teammate=blocker).delete()
+    _forget_blocks(blocker, blocked)
     return block
 
 
 @transaction.atomic
 def member_unblock(*, blocker: User, blocked: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    _forget_blocks(blocker, blocked)
+
+
+def _forget_blocks(*members: User) -> None:
+    # selectors.blocked_member_ids keeps the list on the member object for the rest of the request.
+    for member in members:
+        member.__dict__.pop("_kindred_blocked", None)
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from community.forms import (
 )
 from community.models import Answer, Comment, ModerationState
 from community.moderation import mentions_crisis
+from community.pagination import ListPage, list_page
 from config.page_cache import visitor_page_cache
 
 PAGE_SIZE = 20
@@ -78,16 +78,19 @@ def after_posting(request, item, text: str) -> None:
         )
 
 
+MAX_PAGE_NUMBER = 10_000
+
+
 def _page_number(request) -> int:
+    # A huge number would overflow the database's OFFSET; nobody pages that far back by hand.
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE_NUMBER)
     except ValueError:
         return 1
 
 
-def _paginate(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(_page_number(request))
+def _paginate(request, queryset) -> ListPage:
+    return list_page(queryset, number=_page_number(request), size=PAGE_SIZE)
 
 
 def local_url(request, value: str, fallback: str) -> str:

@@ -171,6 +171,6 @@ def test_hubs_run_a_fixed_number_of_queries(client, django_assert_num_queries, e
     # Visitor: the topic, articles, newest and most helpful questions, medicines, the member count.
     # Treatment: the treatment, its targets, their topics, articles, questions, the member count.
     # A member adds the session, the user, the verified-email check and the unread-notification
-    # count; on the treatment page also the listed names.
+    # count; on the treatment page also the listed names and the viewer's blocks.
     assert few_topic == (9 if signed_in else 6)
-    assert few_treatment == (10 if signed_in else 6)
+    assert few_treatment == (11 if signed_in else 6)
