@@ -52,7 +52,7 @@ def topic_hub(request, slug: str):
     if topic.biomarker is not None:
         biomarker = topic.biomarker
         context["treatments"] = list(article_selectors.treatments_for_biomarker(biomarker=biomarker))
-        context["member_count"] = account_selectors.members_sharing_biomarker(biomarker=biomarker).count()
+        context["member_count"] = account_selectors.biomarker_member_count(biomarker=biomarker)
         context["members_url"] = f"{reverse('member_list')}?{urlencode({'biomarker': biomarker.code})}"
     return render(request, "community/topic_hub.html", context)
 
@@ -91,7 +91,7 @@ def treatment_hub(request, slug: str):
             "more_articles": more_articles,
             "questions": questions,
             "more_questions": more_questions,
-            "member_count": members.count(),
+            "member_count": account_selectors.treatment_member_count(treatment=treatment),
             "members": listed,
             "more_members": more_members,
             "can_read": can_read,

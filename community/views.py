@@ -81,6 +81,10 @@ def after_posting(request, item, text: str) -> None:
 MAX_PAGE_NUMBER = 10_000
 
 
+def _whole_number(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
 def _page_number(request) -> int:
     # A huge number would overflow the database's OFFSET; nobody pages that far back by hand.
     try:
@@ -382,7 +386,14 @@ def question_detail(request, question_id: int, slug: str = ""):
         "community/question_detail.html",
         {
             "question": question,
-            "answers": selectors.answers_for_viewer(viewer=request.user, question=question) if can_read else [],
+            "answers": selectors.answers_for_viewer(
+                viewer=request.user,
+                question=question,
+                page=_page_number(request),
+                all_comments_of=_whole_number(request.GET.get("comments")),
+            )
+            if can_read
+            else [],
             "answer_form": answer_form,
             "comment_form": CommentForm(),
             "can_read": can_read,

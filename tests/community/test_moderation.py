@@ -204,7 +204,7 @@ def test_a_new_members_first_posts_wait_and_are_not_counted(premoderation, membe
     answer = services.answer_create(author=member, question=question, text="Ginger tea helped my nausea.")
     assert answer.moderation_state == ModerationState.PENDING
     assert reload(question).answer_count == 0
-    assert selectors.answers_for_viewer(viewer=other_member, question=question) == []
+    assert list(selectors.answers_for_viewer(viewer=other_member, question=question)) == []
 
     act(moderator, update, "approve")
     assert reload(member).premoderation_cleared_at is None

@@ -1,5 +1,7 @@
 """Questions and answers: what visitors may see, what members do, and the asker's choice."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -298,3 +300,37 @@ def test_garbage_posts_to_questions_are_not_errors(member_client, question):
     for data in ({}, {"title": ["a", "b"], "topic": "not-an-id", "is_anonymous": "maybe"}, {"topic": "999999"}):
         assert member_client.post(reverse("question_ask"), data).status_code == 400, data
         assert member_client.post(question.get_absolute_url(), data).status_code == 400, data
+
+
+# A busy question
+
+
+def test_a_busy_question_shows_its_answers_a_page_at_a_time(member_client, question, other_member):
+    for n in range(25):
+        AnswerFactory(question=question, author=other_member, text=f"Answer number {n:02d}.")
+    url = question.get_absolute_url()
+    first = member_client.get(url).content.decode()
+    second = member_client.get(url, {"page": "2"}).content.decode()
+    shown_first = set(re.findall(r"Answer number \d\d\.", first))
+    shown_second = set(re.findall(r"Answer number \d\d\.", second))
+    assert len(shown_first) + ("An answer only members read" in first) == 20
+    assert "Next page" in first and "Previous page" in second
+    assert shown_first.isdisjoint(shown_second)
+    assert len(shown_first | shown_second) == 25
+
+
+def test_a_long_comment_thread_shows_its_start_and_a_link_to_the_rest(member_client, question, other_member):
+    answer = question.answers.get()
+    for n in range(8):
+        services.comment_create(author=other_member, text=f"Thread comment {n}.", answer=answer)
+    page = member_client.get(question.get_absolute_url()).content.decode()
+    assert "A comment on the answer" in page and "Thread comment 3." in page
+    assert "Thread comment 4." not in page
+    assert "Show all 9 comments on this answer" in page
+
+    whole = member_client.get(question.get_absolute_url(), {"comments": str(answer.pk)}).content.decode()
+    assert all(f"Thread comment {n}." in whole for n in range(8))
+    assert "Show all" not in whole
+    # Nonsense in the parameter is ignored, never an error.
+    for value in ("abc", "²", "9" * 40, "-1"):
+        assert member_client.get(question.get_absolute_url(), {"comments": value}).status_code == 200
