@@ -417,15 +417,15 @@ def prepare_database(url: str, reset: bool) -> None:
     name = parsed.path.lstrip("/")
     args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
     if reset:
-        subprocess.run(["dropdb", "--if-exists", *args, name], check=True)  # noqa: S603, S607 (fixed tool)
-    exists = subprocess.run(  # noqa: S603 (fixed tool, name from DATABASE_URL)
-        ["psql", *args, "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],  # noqa: S607, S608 (benchmark: our own database name)
+        subprocess.run(["dropdb", "--if-exists", *args, name], check=True)
+    exists = subprocess.run(
+        ["psql", *args, "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],  # noqa: S608 (benchmark: our own database name)
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
     if not exists:
-        subprocess.run(["createdb", *args, name], check=True)  # noqa: S603, S607 (fixed tool)
+        subprocess.run(["createdb", *args, name], check=True)
         print(f"created database {name}")
 
 
