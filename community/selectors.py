@@ -169,8 +169,8 @@ def question_for_page(*, question_id: int, viewer=None) -> Question:
     return get_object_or_404(rows, pk=question_id)
 
 
-ANSWERS_PER_PAGE = 20
-COMMENTS_SHOWN = 5
+ANSWERS_PER_PAGE = 10
+COMMENTS_SHOWN = 3
 
 
 def answers_for_viewer(*, viewer, question: Question, page: int = 1, all_comments_of: int | None = None) -> ListPage:

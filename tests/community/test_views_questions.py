@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from community import services
+from community.selectors import ANSWERS_PER_PAGE, COMMENTS_SHOWN
 from community.models import Answer, Comment, HelpfulVote, Question
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory
 
@@ -306,17 +307,17 @@ def test_garbage_posts_to_questions_are_not_errors(member_client, question):
 
 
 def test_a_busy_question_shows_its_answers_a_page_at_a_time(member_client, question, other_member):
-    for n in range(25):
+    for n in range(ANSWERS_PER_PAGE + 5):
         AnswerFactory(question=question, author=other_member, text=f"Answer number {n:02d}.")
     url = question.get_absolute_url()
     first = member_client.get(url).content.decode()
     second = member_client.get(url, {"page": "2"}).content.decode()
     shown_first = set(re.findall(r"Answer number \d\d\.", first))
     shown_second = set(re.findall(r"Answer number \d\d\.", second))
-    assert len(shown_first) + ("An answer only members read" in first) == 20
+    assert len(shown_first) + ("An answer only members read" in first) == ANSWERS_PER_PAGE
     assert "Next page" in first and "Previous page" in second
     assert shown_first.isdisjoint(shown_second)
-    assert len(shown_first | shown_second) == 25
+    assert len(shown_first | shown_second) == ANSWERS_PER_PAGE + 5
 
 
 def test_a_long_comment_thread_shows_its_start_and_a_link_to_the_rest(member_client, question, other_member):
@@ -324,8 +325,9 @@ def test_a_long_comment_thread_shows_its_start_and_a_link_to_the_rest(member_cli
     for n in range(8):
         services.comment_create(author=other_member, text=f"Thread comment {n}.", answer=answer)
     page = member_client.get(question.get_absolute_url()).content.decode()
-    assert "A comment on the answer" in page and "Thread comment 3." in page
-    assert "Thread comment 4." not in page
+    assert COMMENTS_SHOWN == 3
+    assert "A comment on the answer" in page and "Thread comment 1." in page
+    assert "Thread comment 2." not in page
     assert "Show all 9 comments on this answer" in page
 
     whole = member_client.get(question.get_absolute_url(), {"comments": str(answer.pk)}).content.decode()
