@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from community import services
-from community.selectors import ANSWERS_PER_PAGE, COMMENTS_SHOWN
 from community.models import Answer, Comment, HelpfulVote, Question
+from community.selectors import ANSWERS_PER_PAGE, COMMENTS_SHOWN
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
