@@ -357,7 +357,8 @@ class _Loader:
         self.profiles()
         self.email_preferences()
         self.articles()
-        self.plan_posts()
+        with self.timed("thread shapes (memory)"):
+            self.plan_posts()
         self.posts()
         self.connections()
         self.notifications()
