@@ -8,8 +8,10 @@ again. Content is gathered for the whole batch at once: a fixed number of querie
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import emails, tokens
-from accounts.models import DigestDelivery, DigestFrequency, EmailPreferences, Profile, User
+from accounts.models import DigestDelivery, DigestFrequency, Profile, User
 from articles import selectors as article_selectors
 from community import selectors as community_selectors
 
@@ -103,6 +105,10 @@ def _link(path: str) -> str:
     return tokens.absolute(path)
 
 
+def _first(entries: Iterable[dict]) -> list[dict]:
+    return list(islice(entries, PER_SECTION))
+
+
 def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberDigest]:
     """Each member's digest for a batch of deliveries, in a fixed number of queries."""
     members = {d.member_id: d.member for d in deliveries}
@@ -142,40 +148,54 @@ def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberD
     updates = community_selectors.digest_team_updates(member_ids=member_ids, since=earliest)
     blocks = community_selectors.digest_blocks(member_ids=member_ids)
 
+    # Each item's entry, absolute link included, is made once per batch rather than once per member.
+    article_entries = [
+        (a.published_at, {"title": a.title, "summary": a.summary, "url": _link(a.get_absolute_url())}) for a in articles
+    ]
+    question_entries = [
+        (q, {"title": q.title, "answers": q.answer_count, "url": _link(q.get_absolute_url())}) for q in questions
+    ]
+    followers = defaultdict(set)
+    for member_id, question_ids in followed.items():
+        for question_id in question_ids:
+            followers[question_id].add(member_id)
+    answers_for = defaultdict(list)
+    for a in answers:
+        entry = {
+            "author": a.author.display_name,
+            "question": a.question.title,
+            "url": _link(f"{a.question.get_absolute_url()}#answer-{a.pk}"),
+        }
+        for member_id in followers[a.question_id] | {a.question.author_id}:
+            if member_id != a.author_id:
+                answers_for[member_id].append((a, entry))
+    update_entries = {
+        u.pk: {"author": u.author.display_name, "when": u.created_at, "url": _link(u.get_absolute_url())}
+        for member_updates in updates.values()
+        for u in member_updates
+    }
+
     digests = {}
     for member_id in member_ids:
         after, blocked = since[member_id], blocks.get(member_id, set())
         digest = MemberDigest()
-        digest.articles = [
-            {"title": a.title, "summary": a.summary, "url": _link(a.get_absolute_url())}
-            for a in articles
-            if a.published_at > after
-        ][:PER_SECTION]
-        digest.questions = [
-            {"title": q.title, "answers": q.answer_count, "url": _link(q.get_absolute_url())}
-            for q in questions
+        digest.articles = _first(entry for published, entry in article_entries if published > after)
+        digest.questions = _first(
+            entry
+            for q, entry in question_entries
             if topic_biomarker.get(q.topic_id) in biomarkers[member_id]
             and q.created_at > after
             and q.author_id != member_id
             and q.author_id not in blocked
-        ][:PER_SECTION]
-        digest.answers = [
-            {
-                "author": a.author.display_name,
-                "question": a.question.title,
-                "url": _link(f"{a.question.get_absolute_url()}#answer-{a.pk}"),
-            }
-            for a in answers
-            if (a.question.author_id == member_id or a.question_id in followed[member_id])
-            and a.author_id != member_id
-            and a.created_at > after
-            and a.author_id not in blocked
-        ][:PER_SECTION]
-        digest.updates = [
-            {"author": u.author.display_name, "when": u.created_at, "url": _link(u.get_absolute_url())}
+        )
+        digest.answers = _first(
+            entry for a, entry in answers_for[member_id] if a.created_at > after and a.author_id not in blocked
+        )
+        digest.updates = _first(
+            update_entries[u.pk]
             for u in updates.get(member_id, [])
             if u.created_at > after and u.author_id not in blocked
-        ][:PER_SECTION]
+        )
         digests[member_id] = digest
     return digests
 
@@ -210,25 +230,28 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None) -> dict[str
     )
     digests = gather(deliveries, now)
     counts = defaultdict(int)
-    for delivery in deliveries:
-        outcome = _send_one(delivery, digests[delivery.member_id], now)
-        counts[outcome] += 1
+    with emails.one_connection():
+        for delivery in deliveries:
+            outcome = _send_one(delivery, digests[delivery.member_id], now)
+            counts[outcome] += 1
     return dict(counts)
 
 
 def _send_one(delivery: DigestDelivery, digest: MemberDigest, now: datetime) -> str:
-    member = delivery.member
     with transaction.atomic():
         # The row's lock is held while sending: another worker skips it, and a crash rolls back
-        # to pending so the next run sends it.
+        # to pending so the next run sends it. The member's preferences come fresh in the same
+        # query, unlocked: the writes below touch only their own columns.
         row = (
-            DigestDelivery.objects.select_for_update(skip_locked=True)
+            DigestDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("member__email_preferences")
             .filter(pk=delivery.pk, status__in=[Status.PENDING, Status.RETRY])
             .first()
         )
         if row is None:
             return "taken"
-        preferences = EmailPreferences.objects.select_for_update().get(user_id=member.pk)
+        member = row.member
+        preferences = member.email_preferences
         if preferences.digest_frequency != row.frequency:
             row.status, row.reason = Status.SKIPPED, "The member changed their digest preference."
         elif preferences.is_bouncing(member.email):

@@ -1,6 +1,8 @@
 """Building and sending the emails accounts owns. All mail goes through Django's MAILERS."""
 
 import smtplib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,8 +46,35 @@ def build(
     return message
 
 
+# The connection `one_connection()` holds open for the messages sent inside it.
+_open_mailer: ContextVar = ContextVar("open_mailer", default=None)
+
+
 def send(message: EmailMultiAlternatives) -> None:
-    mail.mailers[MAILER].send_messages([message])
+    mailer = _open_mailer.get()
+    if mailer is None:
+        mail.mailers[MAILER].send_messages([message])
+        return
+    try:
+        mailer.open()  # again after a failure closed it; a no-op while it is open
+        mailer.send_messages([message])
+    except Exception:
+        # The server may have dropped us: the next message starts on a fresh connection.
+        mailer.close()
+        raise
+
+
+@contextmanager
+def one_connection():
+    """Send every message inside on one connection to the mail server instead of one each: a
+    digest batch sends hundreds, and a connection costs more than a message."""
+    mailer = mail.mailers[MAILER]
+    token = _open_mailer.set(mailer)
+    try:
+        yield
+    finally:
+        _open_mailer.reset(token)
+        mailer.close()
 
 
 @dataclass(frozen=True)

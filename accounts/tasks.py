@@ -1,5 +1,7 @@
 """Background work for accounts' emails. Enqueue these only from transaction.on_commit."""
 
+from django.conf import settings
+from django.db import transaction
 from django.tasks import default_task_backend, task
 
 from accounts import article_emails, digests, emails, notification_emails, tokens
@@ -32,6 +34,24 @@ def send_notification_emails(recipient_id: int, thread_key: str) -> str:
             recipient_id, thread_key
         )
     return outcome
+
+
+def enqueue_digests(frequency: str) -> tuple[int, int]:
+    """Record this period's deliveries, then enqueue them in batches once that is committed.
+    Returns how many digests and how many batches."""
+    size = settings.DIGEST_BATCH_SIZE
+    with transaction.atomic():
+        ids = digests.plan(frequency)
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            transaction.on_commit(lambda batch=batch: send_digest_batch.enqueue(batch))
+    return len(ids), -(-len(ids) // size)
+
+
+@task()
+def send_digests(frequency: str) -> int:
+    """What `manage.py send_digests` does, for a scheduler that enqueues tasks instead of running cron."""
+    return enqueue_digests(frequency)[0]
 
 
 @task(queue_name="email")

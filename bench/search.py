@@ -10,14 +10,11 @@ BUFFERS) of the most expensive SQL statement of the three slowest queries. See b
 """
 
 import argparse
-import json
 import os
-import random
 import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -28,387 +25,6 @@ sys.path.insert(0, str(ROOT))
 SHARES = {"question": 0.10, "answer": 0.30, "update": 0.25, "comment": 0.35}
 ARTICLES = 4000
 MEMBERS = 20000
-SEED = 20261127
-
-# --- Word lists -------------------------------------------------------------------------------------
-FILLER = [
-    "i",
-    "the",
-    "a",
-    "and",
-    "to",
-    "of",
-    "my",
-    "it",
-    "in",
-    "was",
-    "is",
-    "for",
-    "that",
-    "have",
-    "on",
-    "with",
-    "but",
-    "had",
-    "me",
-    "so",
-    "this",
-    "just",
-    "be",
-    "at",
-    "we",
-    "not",
-    "are",
-    "after",
-    "about",
-    "what",
-    "when",
-    "any",
-    "how",
-    "do",
-    "did",
-    "has",
-    "been",
-    "from",
-    "all",
-    "one",
-    "out",
-    "if",
-    "can",
-    "really",
-    "still",
-    "week",
-    "day",
-    "time",
-    "anyone",
-    "else",
-    "some",
-    "more",
-    "now",
-    "back",
-    "first",
-    "going",
-    "got",
-    "get",
-    "they",
-    "them",
-    "their",
-    "there",
-    "also",
-    "very",
-    "much",
-    "other",
-    "know",
-    "think",
-    "feel",
-    "felt",
-    "hope",
-    "thank",
-    "thanks",
-    "you",
-    "your",
-    "everyone",
-    "today",
-    "last",
-    "next",
-    "months",
-    "years",
-    "again",
-]
-LIVING = [
-    "cancer",
-    "lung",
-    "diagnosis",
-    "diagnosed",
-    "oncologist",
-    "nurse",
-    "hospital",
-    "clinic",
-    "appointment",
-    "treatment",
-    "tablets",
-    "infusion",
-    "drip",
-    "cycle",
-    "dose",
-    "side",
-    "effects",
-    "family",
-    "husband",
-    "wife",
-    "daughter",
-    "son",
-    "friends",
-    "work",
-    "sleep",
-    "walking",
-    "appetite",
-    "weight",
-    "food",
-    "eating",
-    "exercise",
-    "support",
-    "group",
-    "caregiver",
-    "partner",
-    "insurance",
-    "travel",
-    "holiday",
-    "garden",
-    "dog",
-    "breathing",
-    "oxygen",
-    "inhaler",
-    "stage",
-    "four",
-    "three",
-    "metastatic",
-    "progression",
-    "stable",
-    "remission",
-    "response",
-    "shrinking",
-    "growth",
-    "tumour",
-    "tumor",
-    "nodule",
-    "lesion",
-    "spread",
-    "brain",
-    "bones",
-    "liver",
-    "adrenal",
-    "lymph",
-    "nodes",
-    "surgery",
-    "lobectomy",
-    "radiotherapy",
-    "radiation",
-    "chemotherapy",
-    "chemo",
-    "immunotherapy",
-    "targeted",
-    "therapy",
-    "trial",
-    "clinical",
-    "second",
-    "opinion",
-    "palliative",
-    "hospice",
-    "pain",
-    "relief",
-    "steroids",
-    "antibiotics",
-    "blood",
-    "pressure",
-]
-SYMPTOMS = [
-    "fatigue",
-    "tired",
-    "exhausted",
-    "cough",
-    "coughing",
-    "breathless",
-    "breathlessness",
-    "shortness",
-    "breath",
-    "rash",
-    "acne",
-    "diarrhoea",
-    "diarrhea",
-    "nausea",
-    "vomiting",
-    "constipation",
-    "mouth",
-    "sores",
-    "ulcers",
-    "dry",
-    "skin",
-    "itching",
-    "nails",
-    "paronychia",
-    "swelling",
-    "oedema",
-    "edema",
-    "headache",
-    "dizziness",
-    "numbness",
-    "tingling",
-    "neuropathy",
-    "fever",
-    "chills",
-    "weight",
-    "loss",
-    "hair",
-    "thinning",
-    "insomnia",
-    "anxiety",
-    "depression",
-    "brain",
-    "fog",
-    "hiccups",
-    "pneumonitis",
-]
-TESTS = [
-    "scan",
-    "ct",
-    "pet",
-    "mri",
-    "xray",
-    "x-ray",
-    "biopsy",
-    "bronchoscopy",
-    "ebus",
-    "blood",
-    "test",
-    "bloods",
-    "results",
-    "report",
-    "scanxiety",
-    "liquid",
-    "biopsy",
-    "tissue",
-    "ngs",
-    "sequencing",
-    "biomarker",
-    "mutation",
-    "fusion",
-    "deletion",
-    "insertion",
-    "exon",
-    "19",
-    "20",
-    "l858r",
-    "t790m",
-    "g12c",
-    "v600e",
-    "amplification",
-    "pd-l1",
-    "tps",
-    "marker",
-    "markers",
-    "tumour",
-    "markers",
-    "cea",
-]
-FEELINGS = [
-    "scared",
-    "frightened",
-    "worried",
-    "anxious",
-    "hopeful",
-    "grateful",
-    "angry",
-    "sad",
-    "lonely",
-    "overwhelmed",
-    "relieved",
-    "brave",
-    "calm",
-    "numb",
-    "positive",
-    "strong",
-    "weak",
-    "emotional",
-    "tearful",
-    "happy",
-    "proud",
-    "frustrated",
-    "confused",
-]
-BIOMARKERS = ["egfr", "alk", "ros1", "braf", "kras", "ntrk", "ret", "her2", "met", "pd-l1", "nrg1"]
-ABBREVIATIONS = ["nsclc", "sclc", "tki", "adc", "io", "sbrt", "mets", "ngs", "ecog"]
-MISSPELLINGS = [
-    "osimertinb",
-    "osimertnib",
-    "tagriso",
-    "tagrisoo",
-    "alectnib",
-    "alecensa",
-    "lorlatinb",
-    "lorbrenna",
-    "crizotnib",
-    "brigatinb",
-    "sotorasb",
-    "lumakras",
-    "keytruda",
-    "keytrudra",
-    "pembrolizumab",
-    "pembro",
-    "chemotherepy",
-    "immunotheraphy",
-    "radiotherapie",
-    "fatique",
-    "diarhea",
-    "nausia",
-    "neuropathie",
-    "biopsey",
-    "bronchoscopey",
-    "oncologyst",
-    "metastatic",
-    "metastic",
-]
-
-
-def catalogue_names() -> tuple[list[str], list[str]]:
-    from articles.catalogue import TREATMENTS
-
-    generics, brands = [], []
-    for _slug, generic, brand_names, *_ in TREATMENTS:
-        generics.append(generic.lower())
-        brands.extend(b.strip().lower() for b in brand_names.split(",") if b.strip())
-    return generics, brands
-
-
-class Writer:
-    """Random text with a realistic word mix: filler words most, drug names and typos rarely."""
-
-    def __init__(self, rng: random.Random):
-        generics, brands = catalogue_names()
-        groups = [
-            (FILLER, 55.0),
-            (LIVING, 20.0),
-            (SYMPTOMS, 9.0),
-            (TESTS, 6.0),
-            (FEELINGS, 5.0),
-            (BIOMARKERS, 2.0),
-            (ABBREVIATIONS, 1.2),
-            (generics, 1.0),
-            (brands, 0.6),
-            (MISSPELLINGS, 0.2),
-        ]
-        self.words, cumulative, total = [], [], 0.0
-        for words, share in groups:
-            # Zipf-like inside a group: the first words of each list are the common ones.
-            weights = [1.0 / (rank + 2) for rank in range(len(words))]
-            scale = share / sum(weights)
-            for word, weight in zip(words, weights, strict=True):
-                total += weight * scale
-                self.words.append(word)
-                cumulative.append(total)
-        self.cumulative = cumulative
-        self.rng = rng
-
-    def words_(self, count: int) -> list[str]:
-        return self.rng.choices(self.words, cum_weights=self.cumulative, k=count)
-
-    def text(self, low: int, high: int, mean: float) -> str:
-        count = max(low, min(high, int(self.rng.lognormvariate(0, 0.7) * mean)))
-        words = self.words_(count)
-        out, start = [], 0
-        while start < len(words):
-            end = start + self.rng.randint(6, 16)
-            sentence = " ".join(words[start:end])
-            out.append(sentence[:1].upper() + sentence[1:] + self.rng.choice(".....?!"))
-            start = end
-        return " ".join(out)
-
-    def title(self, low: int, high: int) -> str:
-        title = ""
-        while len(title) < 15:
-            words = self.words_(self.rng.randint(low, high))
-            title = " ".join(words)
-        return (title[:1].upper() + title[1:])[:190] + "?"
 
 
 # --- Database -----------------------------------------------------------------------------------------
@@ -429,11 +45,10 @@ def prepare_database(url: str, reset: bool) -> None:
         print(f"created database {name}")
 
 
-SEARCH_TABLES = ["articles_article", "community_question", "community_answer", "community_update", "community_comment"]
-
-
 def searchable_rows() -> int:
     from django.db import connection
+
+    from community.scale import SEARCH_TABLES
 
     with connection.cursor() as cursor:
         counts = " + ".join(f"(SELECT count(*) FROM {t})" for t in SEARCH_TABLES)  # noqa: S608 (constant table names)
@@ -441,229 +56,38 @@ def searchable_rows() -> int:
         return cursor.fetchone()[0]
 
 
-def copy_rows(model, rows, fields: list[str]) -> int:
-    """COPY rows (tuples in `fields` order) into the model's table; other columns get the field default."""
-    from django.db import connection
-
-    concrete = {f.name: f for f in model._meta.concrete_fields if not f.primary_key and f.name != "search_vector"}
-    rest = [f for name, f in concrete.items() if name not in fields]
-    defaults = []
-    for f in rest:
-        value = datetime.now(UTC) if getattr(f, "auto_now", False) else f.get_default()
-        if f.get_internal_type() == "JSONField":
-            value = json.dumps(value)
-        defaults.append(value)
-    columns = [concrete[name].column for name in fields] + [f.column for f in rest]
-    table = model._meta.db_table
-    count = 0
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((*row, *defaults))
-                count += 1
-    return count
-
-
-def ids_of(model) -> list[int]:
-    return list(model.objects.order_by("pk").values_list("pk", flat=True))
-
-
 def load(target: int) -> None:
-    from django.db import connection, transaction
+    """Replace the bench data with `target` searchable rows from community.scale (the same loader as
+    `seed_scale`), then give the viewer a few blocks both ways, some with the busiest authors."""
+    from allauth.account.models import EmailAddress
 
-    from accounts.models import Profile, User
-    from articles.models import Article, Contributor
-    from community.models import Answer, Block, Comment, Question, Update
+    from accounts.models import User
+    from community import scale
+    from community.models import Block
 
-    rng = random.Random(SEED)  # noqa: S311 (reproducible test data, not secrets)
-    writer = Writer(rng)
-    now = datetime.now(UTC)
-    start = time.monotonic()
-
-    def when(days: int = 1500) -> datetime:
-        return now - timedelta(seconds=rng.randint(60, days * 86400))
-
-    def state() -> str:
-        roll = rng.random()
-        return "visible" if roll < 0.96 else "pending" if roll < 0.98 else "hidden" if roll < 0.99 else "removed"
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE accounts_user, articles_article, articles_contributor, community_question, "
-            "community_answer, community_update, community_comment RESTART IDENTITY CASCADE"
+    rest = target - ARTICLES
+    counts = {kind: int(rest * share) for kind, share in SHARES.items()}
+    counts["comment"] = rest - sum(v for k, v in counts.items() if k != "comment")
+    scale.reset()
+    scale.load(
+        scale=scale.Scale(
+            members=MEMBERS,
+            articles=ARTICLES,
+            questions=counts["question"],
+            answers=counts["answer"],
+            comments=counts["comment"],
+            updates=counts["update"],
         )
-        # The GIN indexes are rebuilt once after the load (much faster than row by row); the triggers
-        # stay on, so every row gets exactly the search_vector the application would give it.
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE '%%USING gin%%'",
-            [SEARCH_TABLES],
-        )
-        gin_indexes = cursor.fetchall()
-        for name, _definition in gin_indexes:
-            cursor.execute(f"DROP INDEX {name}")
-
-    counts = {kind: int((target - ARTICLES) * share) for kind, share in SHARES.items()}
-    counts["comment"] = target - ARTICLES - sum(v for k, v in counts.items() if k != "comment")
-
-    with transaction.atomic():
-        # Members: a few are very active (author index drawn with a power-law skew).
-        first = [
-            "Sam",
-            "Alex",
-            "Jo",
-            "Chris",
-            "Pat",
-            "Lee",
-            "Robin",
-            "Morgan",
-            "Casey",
-            "Jamie",
-            "Taylor",
-            "Ann",
-            "Maria",
-            "Ahmed",
-            "Wei",
-            "Priya",
-            "Tom",
-        ]
-        last = [
-            "Smith",
-            "Jones",
-            "Brown",
-            "Khan",
-            "Patel",
-            "Garcia",
-            "Chen",
-            "Murphy",
-            "Wilson",
-            "Taylor",
-            "Nguyen",
-            "Kelly",
-            "Walsh",
-            "Okafor",
-        ]
-        copy_rows(
-            User,
-            (
-                (f"member{i}@bench.example", f"{rng.choice(first)} {rng.choice(last)} {i}", "!", when(2000))
-                for i in range(MEMBERS)
-            ),
-            ["email", "display_name", "password", "date_joined"],
-        )
-        users = ids_of(User)
-        regions = [
-            "London",
-            "Leeds",
-            "Dublin",
-            "Cardiff",
-            "Glasgow",
-            "Ohio",
-            "Texas",
-            "Ontario",
-            "Sydney",
-            "Auckland",
-            "Kent",
-            "Devon",
-        ]
-        copy_rows(
-            Profile,
-            ((uid, rng.choice(regions), rng.choice(["members", "members", "only_me"])) for uid in users),
-            ["user", "location", "location_visibility"],
-        )
-
-        def author() -> int:
-            return users[int(len(users) * rng.random() ** 3)]
-
-        contributor = Contributor.objects.create(name="Bench Writer")
-        copy_rows(
-            Article,
-            (
-                (
-                    writer.title(4, 9).rstrip("?"),
-                    f"bench-article-{i}",
-                    writer.text(15, 40, 25)[:290],
-                    writer.text(300, 2500, 800),
-                    contributor.pk,
-                    "published" if i % 20 else "draft",
-                    when() if i % 20 else None,
-                    now,
-                )
-                for i in range(ARTICLES)
-            ),
-            ["title", "slug", "summary", "body", "author", "status", "published_at", "created_at"],
-        )
-        articles = ids_of(Article)
-
-        # Which question each answer belongs to, decided first so answer_count is right on insert.
-        answer_question = [int(counts["question"] * rng.random() ** 1.5) for _ in range(counts["answer"])]
-        per_question = [0] * counts["question"]
-        for index in answer_question:
-            per_question[index] += 1
-        copy_rows(
-            Question,
-            (
-                (
-                    author(),
-                    writer.title(5, 14),
-                    "bench",
-                    writer.text(0, 600, 70),
-                    state(),
-                    when(),
-                    per_question[i],
-                    rng.random() < 0.05,
-                )
-                for i in range(counts["question"])
-            ),
-            ["author", "title", "slug", "details", "moderation_state", "created_at", "answer_count", "is_anonymous"],
-        )
-        questions = ids_of(Question)
-        print(f"  members, articles, questions: {time.monotonic() - start:.0f} s", flush=True)
-        copy_rows(
-            Answer,
-            ((questions[q], author(), writer.text(3, 800, 60), state(), when()) for q in answer_question),
-            ["question", "author", "text", "moderation_state", "created_at"],
-        )
-        answers = ids_of(Answer)
-        print(f"  answers: {time.monotonic() - start:.0f} s", flush=True)
-        copy_rows(
-            Update,
-            ((author(), writer.text(2, 500, 45), state(), when()) for _ in range(counts["update"])),
-            ["author", "text", "moderation_state", "created_at"],
-        )
-        updates = ids_of(Update)
-        print(f"  updates: {time.monotonic() - start:.0f} s", flush=True)
-
-        def comment():
-            roll = rng.random()
-            target = (
-                (rng.choice(articles), None, None)
-                if roll < 0.05
-                else (None, rng.choice(updates), None)
-                if roll < 0.55
-                else (None, None, rng.choice(answers))
-            )
-            return (author(), *target, writer.text(2, 300, 25), state(), when(), rng.random() < 0.01)
-
-        copy_rows(
-            Comment,
-            (comment() for _ in range(counts["comment"])),
-            ["author", "article", "update", "answer", "text", "moderation_state", "created_at", "is_removed"],
-        )
-        print(f"  comments: {time.monotonic() - start:.0f} s", flush=True)
-
-        # The benchmark's viewer: a verified member with a few blocks both ways (some on busy authors).
-        viewer = User.objects.get(pk=users[-1])
-        for blocked in users[:2] + users[100:103]:
-            Block.objects.create(blocker=viewer, blocked_id=blocked)
-        for blocker in users[2:3] + users[200:202]:
-            Block.objects.create(blocker_id=blocker, blocked=viewer)
-
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        for _name, definition in gin_indexes:
-            cursor.execute(definition)
-    print(f"  indexes: {time.monotonic() - start:.0f} s", flush=True)
+    )
+    users = list(User.objects.order_by("pk").values_list("pk", flat=True))
+    viewer = users[-1]
+    # The viewer is a member in good standing, whatever the draw made of the last member.
+    User.objects.filter(pk=viewer).update(banned_at=None, ban_reason="")
+    EmailAddress.objects.filter(user_id=viewer).update(verified=True)
+    for blocked in users[:2] + users[100:103]:
+        Block.objects.get_or_create(blocker_id=viewer, blocked_id=blocked)
+    for blocker in users[2:3] + users[200:202]:
+        Block.objects.get_or_create(blocker_id=blocker, blocked_id=viewer)
 
 
 def the_viewer():

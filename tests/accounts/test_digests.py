@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import digests, emails, services
+from accounts import digests, emails, services, tasks
 from accounts.models import Biomarker, DigestDelivery, EmailPreferences, Visibility
 from community.models import TeamMembership
 from tests.articles.factories import PublishedArticleFactory, TopicFactory
@@ -216,3 +216,44 @@ def test_the_asker_cannot_follow_their_own_question(client, member):
     client.force_login(member)
     response = client.post(f"/questions/{question.pk}/follow/", follow=True)
     assert "already" in response.content.decode()
+
+
+def test_a_digest_batch_costs_fixed_queries_plus_three_per_member_whatever_each_digest_holds():
+    biomarker = Biomarker.objects.exclude(code="none_unknown").first()
+    topic = TopicFactory(biomarker=biomarker)
+    PublishedArticleFactory(published_at=timezone.now())
+
+    def queries_for(count, posts_each):
+        DigestDelivery.objects.all().delete()
+        people = UserFactory.create_batch(count)
+        for person in people:
+            person.profile.biomarkers.set([biomarker])
+            for _ in range(posts_each):
+                QuestionFactory(topic=topic)
+                AnswerFactory(question=QuestionFactory(author=person))
+                teammate = UserFactory()
+                UpdateFactory(author=teammate)
+                TeamMembership.objects.create(member=person, teammate=teammate)
+        EmailPreferences.objects.exclude(user__in=people).update(digest_frequency="never")
+        ids = digests.plan("weekly")
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as captured:
+            digests.send_batch(ids)
+        assert len(ids) == count and len(mail.outbox) == count
+        # Each member's transaction is a savepoint inside the test's own: not a query in production.
+        return len([q for q in captured if "SAVEPOINT" not in q["sql"]]), count
+
+    few, few_members = queries_for(2, posts_each=1)
+    many, many_members = queries_for(6, posts_each=3)
+    # Gathering the batch's content is a fixed cost; each member then costs its lock (with the
+    # preferences), its digest time and its delivery row, however full each section is.
+    assert many - few == 3 * (many_members - few_members)
+
+
+def test_a_scheduler_can_enqueue_the_digest_run_as_a_task(django_capture_on_commit_callbacks):
+    members = UserFactory.create_batch(2)
+    PublishedArticleFactory(published_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tasks.send_digests.enqueue("weekly")
+    assert result.return_value == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)

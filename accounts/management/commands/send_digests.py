@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from accounts import digests, tasks
+from accounts import tasks
 from accounts.models import DigestFrequency
 
 
@@ -18,10 +16,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, frequency, **options):
-        with transaction.atomic():
-            ids = digests.plan(frequency)
-            size = settings.DIGEST_BATCH_SIZE
-            for start in range(0, len(ids), size):
-                batch = ids[start : start + size]
-                transaction.on_commit(lambda batch=batch: tasks.send_digest_batch.enqueue(batch))
-        self.stdout.write(f"{len(ids)} {frequency} digest(s) enqueued in {-(-len(ids) // size)} batch(es).")
+        digests, batches = tasks.enqueue_digests(frequency)
+        self.stdout.write(f"{digests} {frequency} digest(s) enqueued in {batches} batch(es).")

@@ -1,0 +1,75 @@
+import argparse
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from community import scale
+
+
+def count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{number} is negative; counts start at 0")
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Load scale data (members, articles, questions, answers, comments, updates and what hangs off "
+        "them) into PostgreSQL with COPY, for benchmarks. Never on a production database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=count, default=100_000)
+        parser.add_argument("--articles", type=count, default=2_000)
+        parser.add_argument("--questions", type=count, default=200_000)
+        parser.add_argument("--answers", type=count, default=600_000)
+        parser.add_argument("--comments", type=count, default=1_000_000)
+        parser.add_argument("--updates", type=count, default=200_000)
+        parser.add_argument(
+            "--password", help=f"Let {scale.BENCH_MEMBER_EMAIL} log in with this password (for load benchmarks)."
+        )
+        parser.add_argument("--seed", type=int, default=scale.SEED, help="Random seed (the same seed, the same data).")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete every member, article and post first (TRUNCATE ... CASCADE), demo content included.",
+        )
+
+    def handle(self, *args, members, articles, questions, answers, comments, updates, password, seed, reset, **opts):
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "seed_scale needs PostgreSQL (it loads with COPY and the search triggers compute the search "
+                "vectors). Set DATABASE_URL=postgres://... to a benchmark database."
+            )
+        wanted = scale.Scale(
+            members=members, articles=articles, questions=questions, answers=answers, comments=comments, updates=updates
+        )
+        problems = wanted.problems()
+        if problems:
+            raise CommandError(" ".join(problems))
+        if reset:
+            scale.reset()
+        elif scale.existing_members():
+            raise CommandError(
+                f"Scale data is already loaded ({scale.existing_members():,} members @{scale.EMAIL_DOMAIN}). "
+                "Run with --reset to replace everything, or use a fresh database."
+            )
+        started = time.monotonic()
+        loaded = scale.load(scale=wanted, password=password, seed=seed, progress=self.stdout.write)
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded {sum(loaded.rows.values()):,} rows in {elapsed:.0f} s (ANALYZE included).")
+        )
+        if loaded.busy_question_url:
+            self.stdout.write(
+                f"Busy question ({scale.BUSY_ANSWERS} answers with comments): {loaded.busy_question_url}\n"
+                f"  title: {scale.BUSY_QUESTION_TITLE}"
+            )
+        if loaded.bench_member_id:
+            login = f"password {password!r}" if password else "no password (pass --password to log in)"
+            self.stdout.write(f"Bench member: {scale.BENCH_MEMBER_EMAIL}, {login}")

@@ -1,0 +1,139 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from accounts.models import EmailPreferences, HealthDataConsent, Notification, Profile, User
+from articles.models import Article
+from community import scale
+from community.models import Answer, Comment, HelpfulVote, Question, QuestionFollow, Reaction, TeamMembership, Update
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="seed_scale loads with PostgreSQL COPY (CI runs it on PostgreSQL)"
+    ),
+]
+
+SMALL = {"members": 50, "articles": 12, "questions": 60, "answers": 300, "comments": 900, "updates": 40}
+PASSWORD = "scale-bench-password"
+
+
+@pytest.fixture
+def seeded():
+    out = StringIO()
+    call_command("seed_scale", **SMALL, password=PASSWORD, stdout=out)
+    return out.getvalue()
+
+
+def test_a_small_run_loads_the_counts_asked_with_search_vectors_filled(seeded):
+    assert User.objects.filter(email__endswith=f"@{scale.EMAIL_DOMAIN}").count() == SMALL["members"]
+    assert Article.objects.count() == SMALL["articles"]
+    assert Question.objects.count() == SMALL["questions"]
+    assert Answer.objects.count() == SMALL["answers"]
+    assert Comment.objects.count() == SMALL["comments"]
+    assert Update.objects.count() == SMALL["updates"]
+    for model in (Article, Question, Answer, Update, Comment):
+        assert not model.objects.filter(search_vector__isnull=True).exists(), model.__name__
+    # The GIN indexes dropped for the load are back.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE '%%USING gin%%'",
+            [scale.SEARCH_TABLES],
+        )
+        assert cursor.fetchone()[0] == 2 * len(scale.SEARCH_TABLES)
+    for table in ("members", "answers", "comments", "notifications"):
+        assert table in seeded
+    assert Reaction.objects.exists() and HelpfulVote.objects.exists() and Notification.objects.exists()
+    assert QuestionFollow.objects.exists() and TeamMembership.objects.exists()
+
+
+def test_the_busy_question_has_its_two_hundred_answers_each_with_comments(seeded):
+    busy = Question.objects.get(title=scale.BUSY_QUESTION_TITLE)
+    assert busy.get_absolute_url() in seeded
+    answers = busy.answers.all()
+    assert answers.count() == busy.answer_count == scale.BUSY_ANSWERS
+    assert not answers.exclude(moderation_state="visible").exists()
+    assert not answers.annotate(n=Count("comments")).filter(n__lt=scale.BUSY_COMMENTS_PER_ANSWER).exists()
+
+
+def test_every_row_keeps_the_rules_the_services_keep(seeded):
+    counted = Q(moderation_state__in=scale.COUNTED)
+    assert not Question.objects.annotate(
+        n=Count("answers", filter=Q(answers__moderation_state__in=scale.COUNTED))
+    ).exclude(answer_count=F("n"))
+    assert not Answer.objects.annotate(
+        n=Count("comments", filter=Q(comments__moderation_state__in=scale.COUNTED))
+    ).exclude(comment_count=F("n"))
+    assert not Update.objects.annotate(
+        n=Count("comments", filter=Q(comments__moderation_state__in=scale.COUNTED))
+    ).exclude(comment_count=F("n"))
+    for kind in ("hug", "like", "thanks"):
+        assert not Update.objects.annotate(n=Count("reactions", filter=Q(reactions__kind=kind))).exclude(
+            **{f"{kind}_count": F("n")}
+        )
+    assert not Answer.objects.annotate(n=Count("helpful_votes")).exclude(helpful_count=F("n"))
+    assert not Question.objects.annotate(n=Count("answers__helpful_votes")).exclude(helpful_count=F("n"))
+    assert Comment.objects.filter(counted).exists()
+
+    # Replies sit under the same item as the comment they answer, one level deep.
+    replies = Comment.objects.filter(parent__isnull=False).select_related("parent")
+    assert replies.exists()
+    for reply in replies:
+        assert reply.parent.parent_id is None
+        assert (reply.article_id, reply.update_id, reply.answer_id) == (
+            reply.parent.article_id,
+            reply.parent.update_id,
+            reply.parent.answer_id,
+        )
+    # Nobody follows their own question, votes for their own answer or reacts to their own update.
+    assert not QuestionFollow.objects.filter(member=F("question__author")).exists()
+    assert not HelpfulVote.objects.filter(member=F("answer__author")).exists()
+    assert not Reaction.objects.filter(member=F("update__author")).exists()
+    assert not TeamMembership.objects.filter(teammate__profile__team_add_policy="nobody").exists()
+
+    members = User.objects.filter(email__endswith=f"@{scale.EMAIL_DOMAIN}")
+    assert Profile.objects.filter(user__in=members).count() == members.count()
+    assert EmailPreferences.objects.filter(user__in=members).count() == members.count()
+    assert (
+        EmailAddress.objects.filter(user__in=members, email=F("user__email"), primary=True).count() == members.count()
+    )
+    assert set(EmailPreferences.objects.values_list("digest_frequency", flat=True)) == {"daily", "weekly", "never"}
+    # Health details only where the member consented to storing them.
+    with_health = Profile.objects.filter(user__in=members).exclude(diagnosis="")
+    assert with_health.exists()
+    assert not with_health.exclude(user__health_consents__withdrawn_at__isnull=True).exists()
+    assert HealthDataConsent.objects.filter(member__in=members).count() == with_health.count()
+    # Posts come from verified members who are not banned.
+    for model in (Question, Answer, Update, Comment):
+        assert not model.objects.filter(author__banned_at__isnull=False).exists()
+        assert not model.objects.exclude(author__emailaddress__verified=True).exists()
+    # Digests have someone to skip: members not seen for longer than the inactivity limit.
+    long_gone = timezone.now() - timedelta(days=settings.DIGEST_INACTIVE_DAYS)
+    assert members.filter(last_login__lt=long_gone).exists()
+    assert members.filter(last_login__gte=long_gone).count() > members.count() / 2
+
+
+def test_pages_render_for_the_bench_member_who_logs_in_with_the_password(seeded, client):
+    assert client.login(email=scale.BENCH_MEMBER_EMAIL, password=PASSWORD)
+    busy = Question.objects.get(title=scale.BUSY_QUESTION_TITLE)
+    for url in ("/activities/", "/questions/", "/notifications/", busy.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(busy.get_absolute_url()).content.decode()
+    assert page.count('id="answer-') >= 20
+
+
+def test_silly_counts_and_a_second_load_are_refused(seeded):
+    with pytest.raises(CommandError, match="negative"):
+        call_command("seed_scale", "--members=-5", stdout=StringIO())
+    with pytest.raises(CommandError, match="Answers need at least one question"):
+        call_command("seed_scale", members=5, questions=0, answers=3, comments=0, updates=0, articles=0)
+    with pytest.raises(CommandError, match="already loaded"):
+        call_command("seed_scale", **SMALL, stdout=StringIO())
