@@ -67,8 +67,8 @@ def free_port() -> int:
 def prepare_database(url: str) -> None:
     parsed = urlparse(url)
     args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
-    created = subprocess.run(  # noqa: S603 (fixed tool, name from DATABASE_URL)
-        ["createdb", *args, parsed.path.lstrip("/")],  # noqa: S607 (fixed tool)
+    created = subprocess.run(
+        ["createdb", *args, parsed.path.lstrip("/")],
         capture_output=True,
         text=True,
     )
@@ -124,9 +124,7 @@ def main() -> None:
     DigestDelivery.objects.filter(frequency="weekly").delete()
     weekly = EmailPreferences.objects.filter(digest_frequency="weekly").update(last_digest_at=None)
 
-    sink = subprocess.Popen(  # noqa: S603 (this script, in its sink role)
-        [sys.executable, __file__, "--sink", str(port)], stdout=subprocess.PIPE, text=True
-    )
+    sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port)], stdout=subprocess.PIPE, text=True)
     assert sink.stdout.readline().strip() == "ready"  # noqa: S101 (the sink must be up before sending)
 
     queries = 0

@@ -8,11 +8,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from articles import selectors as article_selectors
+from community import scale
 from community.models import ModerationState, Question, Update
 
 SEARCH_QUERY = "side effects"
-# seed_scale's member for benchmarks (community/scale.py); the demo content has none.
-BENCH_MEMBER_EMAIL = "bench-member@bench.example"
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class Page:
 
 def bench_member() -> User:
     """seed_scale's bench member, or on demo content the verified member with most notifications."""
-    member = User.objects.filter(email=BENCH_MEMBER_EMAIL).first()
+    member = User.objects.filter(email=scale.BENCH_MEMBER_EMAIL).first()
     if member is None:
         member = (
             User.objects.filter(emailaddress__verified=True, is_active=True, banned_at=None, is_staff=False)
