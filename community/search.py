@@ -37,9 +37,9 @@ RESULTS_PER_KIND = 20
 CANDIDATES = 300
 # A query with a phrase is looked for among this many of the newest rows holding all its words.
 PHRASE_WINDOW = 1000
-# Snippets of an article come from the start of its body: headlining whole long bodies cost more
-# than everything else in a search.
-ARTICLE_SNIPPET_SOURCE = 2000
+# Snippets come from the start of a text: headlining whole long texts (every word parsed and
+# stemmed) cost more than finding and ranking the matches.
+SNIPPET_SOURCE = 1000
 KINDS = ("all", "articles", "questions", "updates", "members")
 # Markers no one types, swapped for <mark> only after everything else is escaped.
 START, STOP = "\x02", "\x03"
@@ -103,28 +103,30 @@ def _ts_query(query: str, alternatives: list[str]) -> SearchQuery:
 
 
 class _AllWords(SearchQuery):
-    """A tsquery with every "followed by" (phrase) operator loosened to AND.
+    """A tsquery loosened to a superset of its matches that PostgreSQL estimates right.
 
-    PostgreSQL estimates a phrase as if it were that AND, so for a phrase of common words that
-    rarely stand together it expects thousands of matches, reads the table newest first and ends up
-    reading all of it. The loosened query matches a superset of the rows, is estimated right and is
-    answered by the GIN index without rechecking word positions. (A SearchQuery, wrapping the exact
+    PostgreSQL estimates a phrase as if it were the AND of its words, so for a phrase of common
+    words that rarely stand together it expects thousands of matches, reads the table newest first
+    and ends up reading all of it. A hyphenated word (PD-L1) is a phrase of the whole word and its
+    parts, which always come together, so multiplying their shares underestimates it by far and
+    PostgreSQL reads every match to sort them. Loosened, a phrase chain that starts with a hyphenated
+    word is that word alone, and every other "followed by" is AND. (A SearchQuery, wrapping the exact
     query, so that `search_vector=` takes it as a query.)
     """
 
-    template = "regexp_replace((%(expressions)s)::text, '<(-|[0-9]+)>', '&', 'g')::tsquery"
+    template = (
+        "regexp_replace(regexp_replace((%(expressions)s)::text, "
+        "'(''[^'']*-[^'']*'')( <(-|[0-9]+)> ''[^'']*'')+', '\\1', 'g'), '<(-|[0-9]+)>', '&', 'g')::tsquery"
+    )
 
 
 def _loosened(query: str, alternatives: list[str], ts_query: SearchQuery) -> _AllWords | None:
-    """The loosened query when the search holds a phrase ("quoted words", a synonym of several
-    words), or None.
-
-    A negated phrase (-"a b") keeps the exact query: loosening it would leave out rows that have both
-    words apart. A hyphenated word alone (PD-L1) is a phrase of its parts to PostgreSQL too, but
-    those parts always come together, so loosening it would not make the estimate right.
-    """
-    has_phrase = '"' in query or any(len(alternative.split()) > 1 for alternative in alternatives)
-    if not has_phrase or re.search(r'(?:^|\s)-"', query):
+    """The loosened query when the search holds a phrase ("quoted words", a hyphenated word, a
+    synonym of several words), or None. A negated phrase (-"a b") keeps the exact query: loosening
+    it would leave out rows that have both words apart."""
+    words = [word.strip("-") for word in WORD.findall(query)] + alternatives
+    has_phrase = '"' in query or any("-" in word or len(word.split()) > 1 for word in words)
+    if not has_phrase or '-"' in query:
         return None
     return _AllWords(ts_query)
 
@@ -152,9 +154,15 @@ def _highlight(text: str) -> SafeString:
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
-def _headline(expression: str, ts_query: SearchQuery) -> SearchHeadline:
+def _headline(field_name: str, ts_query: SearchQuery) -> SearchHeadline:
     return SearchHeadline(
-        expression, ts_query, config="english", start_sel=START, stop_sel=STOP, max_words=35, min_words=15
+        Left(field_name, SNIPPET_SOURCE),
+        ts_query,
+        config="english",
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=35,
+        min_words=15,
     )
 
 
@@ -177,11 +185,14 @@ def _candidates(queryset, search: _Search, title_field: str | None, title_min: i
     A phrase is looked for only among the PHRASE_WINDOW newest rows that hold all its words, so a
     phrase of common words costs a bounded read instead of a scan of the whole table.
     """
-    matches = queryset.filter(search_vector=search.ts_query)
-    if search.loose is not None:
-        # Visibility is left to the outer filter: this only bounds where the phrase is looked for.
+    if search.loose is None:
+        matches = queryset.filter(search_vector=search.ts_query)
+    else:
         recent = queryset.model.objects.filter(search_vector=search.loose).order_by("-pk").values("pk")
-        matches = matches.filter(pk__in=recent[:PHRASE_WINDOW])
+        # The exact query is checked row by row on those rows: written as a CASE, which no index
+        # answers, so that PostgreSQL cannot choose to read every match of a misestimated phrase.
+        exact = Case(When(search_vector=search.ts_query, then=Value(True)), default=Value(False))
+        matches = queryset.filter(exact, pk__in=recent[:PHRASE_WINDOW])
     keep = matches.order_by("-pk").values("pk")[:CANDIDATES]
     # Titles shorter than the model allows cannot equal the query: skip a lookup that finds nothing.
     # The title alone is compared (an indexed lookup), not the vector: a title that is exactly what
@@ -193,24 +204,30 @@ def _candidates(queryset, search: _Search, title_field: str | None, title_min: i
     return Q(pk__in=keep)
 
 
-def _ranked(queryset, search: _Search, title_field: str | None, snippet, title_min: int = 0):
+def _ranked(queryset, search: _Search, title_field: str | None, snippet_field: str, title_min: int = 0):
     rank = SearchRank(F("search_vector"), search.ts_query)
     if title_field:
         rank = rank + Case(When(**{f"{title_field}__iexact": search.query}, then=Value(1.0)), default=Value(0.0))
-    return (
-        # The candidates already match: filtering the vector again here would make PostgreSQL read
-        # every match through the index instead of fetching the candidates by primary key.
+    # The candidates already match: filtering the vector again here would make PostgreSQL read every
+    # match through the index instead of fetching the candidates by primary key. The best are chosen
+    # by rank alone first, so that only the rows shown are joined to what they link to and headlined.
+    best = (
         queryset.filter(_candidates(queryset, search, title_field, title_min))
-        .annotate(rank=rank, snippet=_headline(snippet, search.ts_query))
-        .order_by("-rank", "-pk")[:RESULTS_PER_KIND]
+        .annotate(rank=rank)
+        .order_by("-rank", "-pk")
+        .values("pk")[:RESULTS_PER_KIND]
+    )
+    return (
+        queryset.filter(pk__in=best)
+        .annotate(rank=rank, snippet=_headline(snippet_field, search.ts_query))
+        .order_by("-rank", "-pk")
     )
 
 
 def _search_articles(search: _Search) -> list[Result]:
     articles = article_selectors.published_articles()
     if search.ts_query is not None:
-        snippet = Left("body", ARTICLE_SNIPPET_SOURCE)
-        rows = _ranked(articles.only("title", "slug", "summary"), search, "title", snippet)
+        rows = _ranked(articles.only("title", "slug", "summary"), search, "title", "body")
         return [Result("articles", a.title, a.get_absolute_url(), _highlight(a.snippet), a.summary) for a in rows]
     rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
@@ -272,7 +289,7 @@ def _search_updates(blocked, search: _Search) -> list[Result]:
             comments.only(
                 "author__display_name",
                 "article__slug",
-                "update_id",
+                "update__id",
                 "answer__question__title",
                 "answer__question__slug",
             ),

@@ -175,6 +175,14 @@ def test_a_quoted_phrase_finds_only_the_words_together_in_every_kind(member):
 
 
 @postgres_only
+def test_a_hyphenated_word_finds_only_itself(member):
+    UpdateFactory(text="My PD-L1 score came back at 80 percent.")
+    UpdateFactory(text="The PD clinic moved to room L1 this week.")
+    [found] = site_search.search(viewer=member, raw_query="PD-L1").results["updates"]
+    assert "80 percent" in found.snippet
+
+
+@postgres_only
 def test_a_synonym_of_several_words_is_searched_as_a_phrase(member):
     UpdateFactory(text="Diagnosed with non-small cell lung cancer in May.")
     UpdateFactory(text="Not a cell in my lung is small, says the cancer nurse, non-stop jokes.")
