@@ -28,7 +28,7 @@ from django.utils.text import Truncator
 from accounts.models import Profile, User, Visibility
 from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
-from articles.models import SearchSynonym, Treatment
+from articles.models import Article, SearchSynonym, Treatment
 from community.models import Answer, Block, Comment, ModerationState, Question, Update
 
 MAX_QUERY_LENGTH = 200
@@ -204,7 +204,9 @@ def _candidates(queryset, search: _Search, title_field: str | None, title_min: i
     return Q(pk__in=keep)
 
 
-def _ranked(queryset, search: _Search, title_field: str | None, snippet_field: str, title_min: int = 0):
+def _ranked(visible, shown, search: _Search, title_field: str | None, snippet_field: str, title_min: int = 0):
+    """The RESULTS_PER_KIND best of the candidates from `visible`, read through `shown` (what a
+    result displays), with rank and snippet. Visibility is applied once, to the candidates."""
     rank = SearchRank(F("search_vector"), search.ts_query)
     if title_field:
         rank = rank + Case(When(**{f"{title_field}__iexact": search.query}, then=Value(1.0)), default=Value(0.0))
@@ -212,13 +214,13 @@ def _ranked(queryset, search: _Search, title_field: str | None, snippet_field: s
     # match through the index instead of fetching the candidates by primary key. The best are chosen
     # by rank alone first, so that only the rows shown are joined to what they link to and headlined.
     best = (
-        queryset.filter(_candidates(queryset, search, title_field, title_min))
+        visible.model.objects.filter(_candidates(visible, search, title_field, title_min))
         .annotate(rank=rank)
         .order_by("-rank", "-pk")
         .values("pk")[:RESULTS_PER_KIND]
     )
     return (
-        queryset.filter(pk__in=best)
+        shown.filter(pk__in=best)
         .annotate(rank=rank, snippet=_headline(snippet_field, search.ts_query))
         .order_by("-rank", "-pk")
     )
@@ -227,7 +229,7 @@ def _ranked(queryset, search: _Search, title_field: str | None, snippet_field: s
 def _search_articles(search: _Search) -> list[Result]:
     articles = article_selectors.published_articles()
     if search.ts_query is not None:
-        rows = _ranked(articles.only("title", "slug", "summary"), search, "title", "body")
+        rows = _ranked(articles, Article.objects.only("title", "slug", "summary"), search, "title", "body")
         return [Result("articles", a.title, a.get_absolute_url(), _highlight(a.snippet), a.summary) for a in rows]
     rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
@@ -252,15 +254,15 @@ def _search_questions(blocked, search: _Search) -> list[Result]:
         question__moderation_state=ModerationState.VISIBLE
     )
     if search.ts_query is not None:
+        shown_questions = Question.objects.only("title", "slug", "answer_count")
+        shown_answers = Answer.objects.select_related("question").only("question__title", "question__slug")
         found = [
             Result("questions", q.title, q.get_absolute_url(), _highlight(q.snippet), _answers(q.answer_count))
-            for q in _ranked(
-                questions.only("title", "slug", "answer_count"), search, "title", "details", Question.TITLE_MIN
-            )
+            for q in _ranked(questions, shown_questions, search, "title", "details", Question.TITLE_MIN)
         ]
         found += [
             Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), _highlight(a.snippet))
-            for a in _ranked(answers.only("question__title", "question__slug"), search, None, "text")
+            for a in _ranked(answers, shown_answers, search, None, "text")
         ]
         return found
     rows = questions.filter(_text_match(["title", "details"], search.terms)).order_by("-created_at")
@@ -284,19 +286,12 @@ def _search_updates(blocked, search: _Search) -> list[Result]:
     if search.ts_query is not None:
         # Only what a result shows: rows joined in for a link would otherwise bring their whole text
         # and search vector along.
-        update_rows = _ranked(updates.only("author__display_name"), search, None, "text")
-        comment_rows = _ranked(
-            comments.only(
-                "author__display_name",
-                "article__slug",
-                "update__id",
-                "answer__question__title",
-                "answer__question__slug",
-            ),
-            search,
-            None,
-            "text",
+        shown_updates = Update.objects.select_related("author").only("author__display_name")
+        shown_comments = Comment.objects.select_related("author", "article", "update", "answer__question").only(
+            "author__display_name", "article__slug", "update__id", "answer__question__title", "answer__question__slug"
         )
+        update_rows = _ranked(updates, shown_updates, search, None, "text")
+        comment_rows = _ranked(comments, shown_comments, search, None, "text")
         snippets = {id(row): _highlight(row.snippet) for row in [*update_rows, *comment_rows]}
     else:
         update_rows = updates.filter(_text_match(["text"], search.terms)).order_by("-created_at")[:RESULTS_PER_KIND]
