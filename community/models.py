@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Upper
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -111,6 +111,8 @@ class Question(Moderated):
         indexes = [
             models.Index(fields=["answer_count", "-created_at"], name="question_unanswered"),
             models.Index(fields=["-helpful_count", "-created_at"], name="question_most_helpful"),
+            # Search always looks for a question whose title is exactly the query (case-insensitively).
+            models.Index(Upper("title"), name="question_title_upper"),
         ]
 
     def __str__(self):

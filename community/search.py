@@ -9,7 +9,7 @@ case-insensitive text match with the same synonyms and no snippets or suggestion
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -20,21 +20,26 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from accounts.models import User, Visibility
+from accounts.models import Profile, User, Visibility
 from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
-from articles.models import SearchSynonym, Treatment
+from articles.models import Article, SearchSynonym, Treatment
 from community.models import Answer, Block, Comment, ModerationState, Question, Update
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
 # How many of the newest matches of each kind are ranked (see _candidates).
 CANDIDATES = 300
+# A query with a phrase is looked for among this many of the newest rows holding all its words.
+PHRASE_WINDOW = 1000
+# Snippets come from the start of a text: headlining whole long texts (every word parsed and
+# stemmed) cost more than finding and ranking the matches.
+SNIPPET_SOURCE = 1000
 KINDS = ("all", "articles", "questions", "updates", "members")
 # Markers no one types, swapped for <mark> only after everything else is escaped.
 START, STOP = "\x02", "\x03"
@@ -97,6 +102,45 @@ def _ts_query(query: str, alternatives: list[str]) -> SearchQuery:
     return combined
 
 
+class _AllWords(SearchQuery):
+    """A tsquery loosened to a superset of its matches that PostgreSQL estimates right.
+
+    PostgreSQL estimates a phrase as if it were the AND of its words, so for a phrase of common
+    words that rarely stand together it expects thousands of matches, reads the table newest first
+    and ends up reading all of it. A hyphenated word (PD-L1) is a phrase of the whole word and its
+    parts, which always come together, so multiplying their shares underestimates it by far and
+    PostgreSQL reads every match to sort them. Loosened, a phrase chain that starts with a hyphenated
+    word is that word alone, and every other "followed by" is AND. (A SearchQuery, wrapping the exact
+    query, so that `search_vector=` takes it as a query.)
+    """
+
+    template = (
+        "regexp_replace(regexp_replace((%(expressions)s)::text, "
+        "'(''[^'']*-[^'']*'')( <(-|[0-9]+)> ''[^'']*'')+', '\\1', 'g'), '<(-|[0-9]+)>', '&', 'g')::tsquery"
+    )
+
+
+def _loosened(query: str, ts_query: SearchQuery) -> _AllWords | None:
+    """The loosened query when the member typed a phrase ("quoted words" or a hyphenated word), or
+    None. A negated phrase (-"a b") keeps the exact query: loosening it would leave out rows that
+    have both words apart. Synonyms of several words are left to the planner: OR-ed with what was
+    typed, they rarely decide the plan, and bounding them would triple the cost of a plain NSCLC."""
+    has_phrase = '"' in query or any("-" in word.strip("-") for word in WORD.findall(query))
+    if not has_phrase or '-"' in query:
+        return None
+    return _AllWords(ts_query)
+
+
+@dataclass(frozen=True)
+class _Search:
+    query: str
+    # What the text match looks for on SQLite: the query and its other names.
+    terms: list[str]
+    # PostgreSQL only (None on SQLite).
+    ts_query: SearchQuery | None = None
+    loose: _AllWords | None = None
+
+
 def _answers(count: int) -> str:
     return f"{count} answer{'' if count == 1 else 's'}"
 
@@ -110,9 +154,15 @@ def _highlight(text: str) -> SafeString:
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
-def _headline(expression: str, ts_query: SearchQuery) -> SearchHeadline:
+def _headline(field_name: str, ts_query: SearchQuery) -> SearchHeadline:
     return SearchHeadline(
-        expression, ts_query, config="english", start_sel=START, stop_sel=STOP, max_words=35, min_words=15
+        Left(field_name, SNIPPET_SOURCE),
+        ts_query,
+        config="english",
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=35,
+        min_words=15,
     )
 
 
@@ -124,41 +174,64 @@ def _text_match(fields: list[str], terms: list[str]) -> Q:
     return match
 
 
-def _candidates(queryset, ts_query, title_field: str | None, query: str, title_min: int) -> Q:
+def _candidates(queryset, search: _Search, title_field: str | None, title_min: int) -> Q:
     """The rows worth ranking: the CANDIDATES newest matches plus any whose title is the query.
 
     Ranking and snippets read every matching row's vector and text, which for a common word on a
     large site means hundreds of thousands of rows; the newest matches are found from the indexes
     alone, so only they are ranked. Exact title matches (which the rank boosts to the top) are always
-    kept. Below CANDIDATES matches every match is ranked, exactly as before.
+    kept. Below CANDIDATES matches every match is ranked.
+
+    A phrase is looked for only among the PHRASE_WINDOW newest rows that hold all its words, so a
+    phrase of common words costs a bounded read instead of a scan of the whole table.
     """
-    matches = queryset.filter(search_vector=ts_query)
+    if search.loose is None:
+        matches = queryset.filter(search_vector=search.ts_query)
+    else:
+        recent = queryset.model.objects.filter(search_vector=search.loose).order_by("-pk").values("pk")
+        # The exact query is checked row by row on those rows: written as a CASE, which no index
+        # answers, so that PostgreSQL cannot choose to read every match of a misestimated phrase.
+        exact = Case(When(search_vector=search.ts_query, then=Value(True)), default=Value(False))
+        matches = queryset.filter(exact, pk__in=recent[:PHRASE_WINDOW])
     keep = matches.order_by("-pk").values("pk")[:CANDIDATES]
     # Titles shorter than the model allows cannot equal the query: skip a lookup that finds nothing.
-    if title_field and len(query) >= title_min:
-        keep = keep.union(matches.filter(**{f"{title_field}__iexact": query}).order_by().values("pk")[:CANDIDATES])
+    # The title alone is compared (an indexed lookup), not the vector: a title that is exactly what
+    # the member typed is worth showing.
+    if title_field and len(search.query) >= title_min:
+        keep = keep.union(
+            queryset.filter(**{f"{title_field}__iexact": search.query}).order_by().values("pk")[:CANDIDATES]
+        )
     return Q(pk__in=keep)
 
 
-def _ranked(queryset, ts_query, title_field: str | None, query: str, snippet_field: str, title_min: int = 0):
-    rank = SearchRank(F("search_vector"), ts_query)
+def _ranked(visible, shown, search: _Search, title_field: str | None, snippet_field: str, title_min: int = 0):
+    """The RESULTS_PER_KIND best of the candidates from `visible`, read through `shown` (what a
+    result displays), with rank and snippet. Visibility is applied once, to the candidates."""
+    rank = SearchRank(F("search_vector"), search.ts_query)
     if title_field:
-        rank = rank + Case(When(**{f"{title_field}__iexact": query}, then=Value(1.0)), default=Value(0.0))
+        rank = rank + Case(When(**{f"{title_field}__iexact": search.query}, then=Value(1.0)), default=Value(0.0))
+    # The candidates already match: filtering the vector again here would make PostgreSQL read every
+    # match through the index instead of fetching the candidates by primary key. The best are chosen
+    # by rank alone first, so that only the rows shown are joined to what they link to and headlined.
+    best = (
+        visible.model.objects.filter(_candidates(visible, search, title_field, title_min))
+        .annotate(rank=rank)
+        .order_by("-rank", "-pk")
+        .values("pk")[:RESULTS_PER_KIND]
+    )
     return (
-        # The candidates already match: filtering the vector again here would make PostgreSQL read
-        # every match through the index instead of fetching the candidates by primary key.
-        queryset.filter(_candidates(queryset, ts_query, title_field, query, title_min))
-        .annotate(rank=rank, snippet=_headline(snippet_field, ts_query))
-        .order_by("-rank", "-pk")[:RESULTS_PER_KIND]
+        shown.filter(pk__in=best)
+        .annotate(rank=rank, snippet=_headline(snippet_field, search.ts_query))
+        .order_by("-rank", "-pk")
     )
 
 
-def _search_articles(query, terms, ts_query) -> list[Result]:
+def _search_articles(search: _Search) -> list[Result]:
     articles = article_selectors.published_articles()
-    if ts_query is not None:
-        rows = _ranked(articles, ts_query, "title", query, "body")
+    if search.ts_query is not None:
+        rows = _ranked(articles, Article.objects.only("title", "slug", "summary"), search, "title", "body")
         return [Result("articles", a.title, a.get_absolute_url(), _highlight(a.snippet), a.summary) for a in rows]
-    rows = articles.filter(_text_match(["title", "summary", "body"], terms)).order_by("-published_at")
+    rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
 
 
@@ -175,24 +248,29 @@ def _visible_to(blocked: list[int], queryset):
     return queryset.filter(moderation_state=ModerationState.VISIBLE).exclude(author__in=blocked)
 
 
-def _search_questions(blocked, query, terms, ts_query) -> list[Result]:
+def _search_questions(blocked, search: _Search) -> list[Result]:
     questions = _visible_to(blocked, Question.objects.all())
     answers = _visible_to(blocked, Answer.objects.select_related("question")).filter(
         question__moderation_state=ModerationState.VISIBLE
     )
-    if ts_query is not None:
+    if search.ts_query is not None:
+        shown_questions = Question.objects.only("title", "slug", "answer_count")
+        shown_answers = Answer.objects.select_related("question").only("question__title", "question__slug")
         found = [
             Result("questions", q.title, q.get_absolute_url(), _highlight(q.snippet), _answers(q.answer_count))
-            for q in _ranked(questions, ts_query, "title", query, "details", Question.TITLE_MIN)
+            for q in _ranked(questions, shown_questions, search, "title", "details", Question.TITLE_MIN)
         ]
         found += [
             Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), _highlight(a.snippet))
-            for a in _ranked(answers, ts_query, None, query, "text")
+            for a in _ranked(answers, shown_answers, search, None, "text")
         ]
         return found
-    rows = questions.filter(_text_match(["title", "details"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
-    found = [Result("questions", q.title, q.get_absolute_url(), meta=_answers(q.answer_count)) for q in rows]
-    answer_rows = answers.filter(_text_match(["text"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+    rows = questions.filter(_text_match(["title", "details"], search.terms)).order_by("-created_at")
+    found = [
+        Result("questions", q.title, q.get_absolute_url(), meta=_answers(q.answer_count))
+        for q in rows[:RESULTS_PER_KIND]
+    ]
+    answer_rows = answers.filter(_text_match(["text"], search.terms)).order_by("-created_at")[:RESULTS_PER_KIND]
     found += [
         Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), meta=_short(a.text))
         for a in answer_rows
@@ -200,18 +278,24 @@ def _search_questions(blocked, query, terms, ts_query) -> list[Result]:
     return found
 
 
-def _search_updates(blocked, query, terms, ts_query) -> list[Result]:
+def _search_updates(blocked, search: _Search) -> list[Result]:
     updates = _visible_to(blocked, Update.objects.select_related("author"))
     comments = _visible_to(
         blocked, Comment.objects.select_related("author", "article", "update", "answer__question")
     ).filter(is_removed=False)
-    if ts_query is not None:
-        update_rows = _ranked(updates, ts_query, None, query, "text")
-        comment_rows = _ranked(comments, ts_query, None, query, "text")
+    if search.ts_query is not None:
+        # Only what a result shows: rows joined in for a link would otherwise bring their whole text
+        # and search vector along.
+        shown_updates = Update.objects.select_related("author").only("author__display_name")
+        shown_comments = Comment.objects.select_related("author", "article", "update", "answer__question").only(
+            "author__display_name", "article__slug", "update__id", "answer__question__title", "answer__question__slug"
+        )
+        update_rows = _ranked(updates, shown_updates, search, None, "text")
+        comment_rows = _ranked(comments, shown_comments, search, None, "text")
         snippets = {id(row): _highlight(row.snippet) for row in [*update_rows, *comment_rows]}
     else:
-        update_rows = updates.filter(_text_match(["text"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
-        comment_rows = comments.filter(_text_match(["text"], terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+        update_rows = updates.filter(_text_match(["text"], search.terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+        comment_rows = comments.filter(_text_match(["text"], search.terms)).order_by("-created_at")[:RESULTS_PER_KIND]
         snippets = {}
     found = [
         Result(
@@ -239,16 +323,21 @@ def _search_updates(blocked, query, terms, ts_query) -> list[Result]:
     return found
 
 
-def _search_members(blocked, terms) -> list[Result]:
-    match = Q()
-    for term in terms:
-        match |= Q(display_name__icontains=term) | Q(
-            profile__location__icontains=term, profile__location_visibility=Visibility.MEMBERS
-        )
+def _search_members(blocked, search: _Search) -> list[Result]:
+    # Names and locations are matched in their own tables and joined by UNION, so that each lookup
+    # can use its trigram index (accounts migration 0010); one OR across the two tables reads every
+    # member and profile.
+    by_name = User.objects.filter(_text_match(["display_name"], search.terms)).values("pk")
+    by_location = Profile.objects.filter(
+        _text_match(["location"], search.terms), location_visibility=Visibility.MEMBERS
+    ).values("user_id")
     rows = (
-        User.objects.filter(match, is_active=True, banned_at__isnull=True, profile__discoverable=True)
+        User.objects.filter(
+            pk__in=by_name.union(by_location), is_active=True, banned_at__isnull=True, profile__discoverable=True
+        )
         .exclude(pk__in=blocked)
         .select_related("profile")
+        .only("display_name", "profile__location", "profile__location_visibility")
         .order_by("display_name")[:RESULTS_PER_KIND]
     )
     return [
@@ -321,19 +410,21 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
     if not WORD.search(query):
         return outcome
     outcome.expanded = expansions(query)
-    terms = [query, *outcome.expanded]
-    ts_query = _ts_query(query, outcome.expanded) if _postgres() else None
+    found = _Search(query=query, terms=[query, *outcome.expanded])
+    if _postgres():
+        ts_query = _ts_query(query, outcome.expanded)
+        found = replace(found, ts_query=ts_query, loose=_loosened(query, ts_query))
     member = can_read_community(viewer)
     if kind in ("all", "articles"):
-        outcome.results["articles"] = _search_articles(query, terms, ts_query)
+        outcome.results["articles"] = _search_articles(found)
     if member:
         blocked = _blocked_ids(viewer)
         if kind in ("all", "questions"):
-            outcome.results["questions"] = _search_questions(blocked, query, terms, ts_query)
+            outcome.results["questions"] = _search_questions(blocked, found)
         if kind in ("all", "updates"):
-            outcome.results["updates"] = _search_updates(blocked, query, terms, ts_query)
+            outcome.results["updates"] = _search_updates(blocked, found)
         if kind in ("all", "members"):
-            outcome.results["members"] = _search_members(blocked, terms)
+            outcome.results["members"] = _search_members(blocked, found)
     else:
         outcome.members_only_hidden = True
     if outcome.total < 3:

@@ -2,8 +2,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Visibility
 from articles.models import SearchSynonym
 from community import search as site_search
 from community.models import ModerationState
@@ -20,6 +23,10 @@ postgres_only = pytest.mark.skipif(
 
 def titles(outcome, kind):
     return [r.title for r in outcome.results.get(kind, [])]
+
+
+def urls(outcome, kind):
+    return {r.url for r in outcome.results.get(kind, [])}
 
 
 def test_visitors_find_articles_but_no_member_content(client):
@@ -143,3 +150,96 @@ def test_members_who_asked_not_to_be_found_are_not_in_search(member):
     hidden.profile.save()
     UserFactory(display_name="Quiet Quinn")
     assert titles(site_search.search(viewer=member, raw_query="quiet"), "members") == ["Quiet Quinn"]
+
+
+@postgres_only
+def test_a_quoted_phrase_finds_only_the_words_together_in_every_kind(member):
+    question = QuestionFactory(title="Getting up the stairs again?")
+    together = [
+        UpdateFactory(text="Shortness of breath on the stairs this week."),
+        CommentFactory(text="My shortness of breath eased with the inhaler."),
+        AnswerFactory(question=question, text="Shortness of breath got better after draining the fluid."),
+    ]
+    # Newer rows with both words apart must neither match nor hide the older ones above.
+    for n in range(3):
+        UpdateFactory(text=f"Shortness of patience today, but my breath is fine ({n}).")
+        CommentFactory(text=f"Take a breath: shortness of sleep is normal ({n}).")
+        AnswerFactory(question=question, text=f"A breath of fresh air helps the shortness of temper ({n}).")
+    outcome = site_search.search(viewer=member, raw_query='"shortness of breath"')
+    update, comment, answer = together
+    assert urls(outcome, "updates") == {
+        update.get_absolute_url(),
+        f"{comment.target.get_absolute_url()}#comment-{comment.pk}",
+    }
+    assert urls(outcome, "questions") == {answer.get_absolute_url()}
+
+
+@postgres_only
+def test_a_hyphenated_word_finds_only_itself(member):
+    UpdateFactory(text="My PD-L1 score came back at 80 percent.")
+    UpdateFactory(text="The PD clinic moved to room L1 this week.")
+    [found] = site_search.search(viewer=member, raw_query="PD-L1").results["updates"]
+    assert "80 percent" in found.snippet
+
+
+@postgres_only
+def test_a_synonym_of_several_words_is_searched_as_a_phrase(member):
+    UpdateFactory(text="Diagnosed with non-small cell lung cancer in May.")
+    UpdateFactory(text="Not a cell in my lung is small, says the cancer nurse, non-stop jokes.")
+    found = titles(site_search.search(viewer=member, raw_query="NSCLC"), "updates")
+    assert len(found) == 1
+
+
+@postgres_only
+def test_a_question_titled_exactly_as_the_query_comes_first(member):
+    exact = QuestionFactory(title="What helped with fatigue on osimertinib?")
+    for n in range(3):
+        QuestionFactory(
+            title=f"Fatigue on osimertinib, what helped you most ({n})?",
+            details="What helped my fatigue on osimertinib: rest, fatigue clinics, osimertinib breaks.",
+        )
+    found = titles(site_search.search(viewer=member, raw_query="what helped with fatigue on osimertinib?"), "questions")
+    assert found[0] == exact.title
+    assert len(found) == 4
+
+
+def test_members_are_found_by_part_of_their_name_or_a_location_they_share(member):
+    from community import services
+
+    UserFactory(display_name="Margaret Oyelaran")
+    blocked = UserFactory(display_name="Margot Lee")
+    services.member_block(blocker=member, blocked=blocked)
+    UserFactory(display_name="Marguerite Banned", banned_at=timezone.now())
+    shared = UserFactory(display_name="Sam")
+    shared.profile.location = "Leeds, West Yorkshire"
+    shared.profile.save()
+    private = UserFactory(display_name="Pat")
+    private.profile.location = "Leeds"
+    private.profile.location_visibility = Visibility.ONLY_ME
+    private.profile.save()
+    assert titles(site_search.search(viewer=member, raw_query="marg"), "members") == ["Margaret Oyelaran"]
+    by_place = site_search.search(viewer=member, raw_query="leeds").results["members"]
+    assert [(m.title, m.meta) for m in by_place] == [("Sam", "Leeds, West Yorkshire")]
+
+
+@postgres_only
+def test_search_runs_the_same_statements_for_words_and_phrases_however_many_rows(member):
+    def statements(query):
+        with CaptureQueriesContext(connection) as context:
+            outcome = site_search.search(viewer=member, raw_query=query)
+        assert outcome.total >= 3  # no "Did you mean" lookups
+        return len(context.captured_queries)
+
+    def add_rows():
+        question = QuestionFactory(title="Tired all day on treatment?", details="So tired today.")
+        AnswerFactory(question=question, text="Tired today as well.")
+        CommentFactory(update=UpdateFactory(text="Tired today after the infusion."), text="Tired today too.")
+        UserFactory(display_name="Tired Today Tom")
+
+    add_rows()
+    statements("tired")  # warm up: the viewer's email address check
+    few = statements("tired")
+    assert statements('"tired today"') == few
+    for _ in range(5):
+        add_rows()
+    assert statements("tired") == statements('"tired today"') == few
