@@ -29,7 +29,8 @@ from accounts.models import Profile, User, Visibility
 from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
 from articles.models import Article, SearchSynonym, Treatment
-from community.models import Answer, Block, Comment, ModerationState, Question, Update
+from community import selectors
+from community.models import Answer, Comment, ModerationState, Question, Update
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
@@ -235,15 +236,6 @@ def _search_articles(search: _Search) -> list[Result]:
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
 
 
-def _blocked_ids(viewer) -> list[int]:
-    """The members blocked_member_ids(viewer) selects, read once per search from the block table's
-    indexes so that each kind filters on a short list instead of re-running that subquery."""
-    if not getattr(viewer, "is_authenticated", False):
-        return []
-    pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
-    return sorted({other for pair in pairs for other in pair if other != viewer.pk})
-
-
 def _visible_to(blocked: list[int], queryset):
     return queryset.filter(moderation_state=ModerationState.VISIBLE).exclude(author__in=blocked)
 
@@ -418,7 +410,7 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
     if kind in ("all", "articles"):
         outcome.results["articles"] = _search_articles(found)
     if member:
-        blocked = _blocked_ids(viewer)
+        blocked = selectors.blocked_member_ids(viewer)
         if kind in ("all", "questions"):
             outcome.results["questions"] = _search_questions(blocked, found)
         if kind in ("all", "updates"):
