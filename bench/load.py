@@ -204,7 +204,7 @@ def main() -> None:
     django.setup()
     from bench import pages as bench_pages
 
-    pages = bench_pages.pick()
+    pages = bench_pages.pick(member=bench_pages.bench_member())
     if args.only:
         pages = [page for page in pages if args.only in page.name or page.name.startswith("floor")]
     sessions = member_sessions(POSTING_MEMBERS)

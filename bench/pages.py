@@ -38,11 +38,12 @@ def bench_member() -> User:
     return member
 
 
-def pick() -> list[Page]:
+def pick(*, member: User) -> list[Page]:
     article = article_selectors.article_list().first()
     visible = {"moderation_state": ModerationState.VISIBLE}
     busy = Question.objects.filter(**visible).order_by("-answer_count", "pk").first()
-    update = Update.objects.filter(**visible).order_by("-pk").first()
+    # Someone else's update, so that posting notifies its author as it usually would.
+    update = Update.objects.filter(**visible).exclude(author=member).order_by("-pk").first()
     if article is None or busy is None or update is None:
         raise SystemExit("The database holds no published article, question or update: load data first.")
     return [

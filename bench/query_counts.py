@@ -32,7 +32,7 @@ def counts_for_this_database() -> dict[str, int]:
 
     member = bench_pages.bench_member()
     counts = {}
-    for number, page in enumerate(bench_pages.pick()):
+    for number, page in enumerate(bench_pages.pick(member=member)):
         client = Client()
         if page.member:
             client.force_login(member)
