@@ -113,6 +113,7 @@ class Question(Moderated):
             models.Index(fields=["-helpful_count", "-created_at"], name="question_most_helpful"),
             # Search always looks for a question whose title is exactly the query (case-insensitively).
             models.Index(Upper("title"), name="question_title_upper"),
+            models.Index(fields=["author", "-created_at"], name="question_author_recent"),
         ]
 
     def __str__(self):
@@ -145,6 +146,7 @@ class Answer(Moderated):
             ),
             models.CheckConstraint(condition=~Q(text=""), name="answer_has_text"),
         ]
+        indexes = [models.Index(fields=["author", "-created_at"], name="answer_author_recent")]
 
     def __str__(self):
         return f"Answer {self.pk} to {self.question_id}"
@@ -212,6 +214,9 @@ class Comment(Moderated):
             models.Index(fields=["article", "created_at"], name="comment_article_thread"),
             models.Index(fields=["update", "created_at"], name="comment_update_thread"),
             models.Index(fields=["answer", "created_at"], name="comment_answer_thread"),
+            # Posting limits and the duplicate check look at one author's latest posts: a member with
+            # 20,000 comments must not make each new comment read them all.
+            models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
         ]
 
     def __str__(self):
