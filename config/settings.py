@@ -118,6 +118,11 @@ AUTH_USER_MODEL = "accounts.User"
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kindred")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down must not take the site down: config/cache.py degrades to "no cache", and short
+    # timeouts keep a Redis that hangs from holding every request for redis-py's 5 s.
+    CACHES["default"]["BACKEND"] = "config.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=1)
 # Sessions read from the cache (Redis in production) and survive a cache flush through the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -26,7 +26,7 @@ def run_django(code: str, **env_overrides) -> subprocess.CompletedProcess:
 def test_healthz_says_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -40,7 +40,10 @@ def test_healthz_says_503_when_the_database_does_not_answer(tmp_path):
     )
     result = run_django(code, DATABASE_URL=f"sqlite:///{tmp_path}/missing/folder/db.sqlite3")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"status": 503, "body": {"database": "unavailable"}}
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "status": 503,
+        "body": {"database": "unavailable", "cache": "ok"},
+    }
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -170,7 +173,8 @@ def test_a_redis_cache_url_gives_a_shared_cache_for_sessions_and_rate_limits():
     result = run_django(code, CACHE_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.ResilientRedisCache",
         "shared",
         "django.contrib.sessions.backends.cached_db",
     ]
+
