@@ -160,6 +160,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# With more than one web machine, uploads go to one S3-compatible bucket (django-storages) instead
+# of MEDIA_ROOT. boto3 reads the credentials itself: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+# or the machine's role.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "config.storage.MediaBucketStorage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("MEDIA_BUCKET_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_BUCKET_REGION", default="") or None,
+            "file_overwrite": False,
+        },
+    }
 if DEBUG:
     # Development serves straight from the source folders, so no collectstatic is needed.
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"

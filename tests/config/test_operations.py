@@ -178,3 +178,35 @@ def test_a_redis_cache_url_gives_a_shared_cache_for_sessions_and_rate_limits():
         "django.contrib.sessions.backends.cached_db",
     ]
 
+
+def test_a_media_bucket_switches_uploads_to_s3_and_keeps_their_addresses_on_the_site():
+    code = (
+        "import django, json; django.setup();"
+        "from django.conf import settings; from django.core.files.storage import storages;"
+        "from storages.backends.s3 import S3Storage; media = storages['default'];"
+        "print(json.dumps({'backend': settings.STORAGES['default']['BACKEND'], 's3': isinstance(media, S3Storage),"
+        " 'bucket': media.bucket_name, 'endpoint': media.endpoint_url, 'url': media.url('updates/a b.webp')}))"
+    )
+    result = run_django(
+        code,
+        MEDIA_BUCKET="kindred-media",
+        MEDIA_BUCKET_ENDPOINT_URL="https://objects.example.org",
+        AWS_ACCESS_KEY_ID="test-key",
+        AWS_SECRET_ACCESS_KEY="test-secret",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "backend": "config.storage.MediaBucketStorage",
+        "s3": True,
+        "bucket": "kindred-media",
+        "endpoint": "https://objects.example.org",
+        # Served by the site's own media view, after its member check: the bucket stays private.
+        "url": "/media/updates/a%20b.webp",
+    }
+
+
+def test_without_a_media_bucket_uploads_stay_in_the_media_folder():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.STORAGES['default'])"
+    result = run_django(code, MEDIA_BUCKET=None)
+    assert result.returncode == 0, result.stderr
+    assert "django.core.files.storage.FileSystemStorage" in result.stdout
