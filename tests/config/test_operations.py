@@ -1,5 +1,6 @@
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,29 @@ def test_healthz_says_503_when_the_database_does_not_answer(tmp_path):
         "status": 503,
         "body": {"database": "unavailable", "cache": "ok"},
     }
+
+
+def test_healthz_says_503_at_once_when_postgresql_refuses_connections():
+    # Requests wait for the pool to reconnect; the health check must not, or a load balancer
+    # would never see the outage.
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection pool is used on PostgreSQL only")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    result = run_django(code, DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port}/kindred")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "status": 503,
+        "body": {"database": "unavailable", "cache": "ok"},
+    }
+    assert "Traceback" not in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -158,8 +182,6 @@ print(first, get("/healthz"), get("/"))
 
 
 def test_a_redis_cache_url_gives_a_shared_cache_for_sessions_and_rate_limits():
-    import socket
-
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
     except OSError:
