@@ -1,9 +1,9 @@
 """Django's RedisCache, made to degrade instead of failing when Redis cannot be reached.
 
 Django's own backend raises on every call while Redis is down, and since sessions, allauth's rate
-limits and cached fragments go through the cache, every signed-in page and every log-in would answer 500. Here an
-unreachable Redis behaves as an empty cache that stores nothing: pages render from the database,
-`cached_db` sessions are read from and written to the database, and an error is logged.
+limits and cached fragments go through the cache, every signed-in page and every log-in would answer
+500. Here an unreachable Redis behaves as an empty cache that stores nothing: pages render from the
+database, `cached_db` sessions are read from and written to the database, and an error is logged.
 
 Two choices an operator should know (README, "When Redis is down"):
 - After one failure the process leaves Redis alone for `RETRY_SECONDS`, so a Redis that hangs
