@@ -1,17 +1,15 @@
 import mimetypes
-import os
-from pathlib import Path
+import posixpath
 
 from allauth.account.decorators import reauthentication_required
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils._os import safe_join
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -82,22 +80,21 @@ def notification_list(request):
 
 @require_GET
 def media(request, path: str):
-    """Uploaded files. Members' pictures are for members only, so they are not left on a
-    public web server; at scale put object storage with signed URLs behind this view."""
+    """Uploaded files, read through the storage (the media folder, or the bucket when several
+    machines share one). Members' pictures are for members only, and pages load nothing from
+    another host, so every picture comes through here rather than from a public address."""
     if not path.startswith(PUBLIC_MEDIA_PREFIXES) and not is_member(request.user):
         raise Http404
+    # Judge the normalised name, so "updates/../exports/x.zip" or "./exports/x.zip" is refused too.
+    name = posixpath.normpath(path)
+    if name.startswith(("/", "..")) or f"{name}/".startswith(PRIVATE_MEDIA_PREFIXES):
+        raise Http404
     try:
-        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
-    except (ValueError, SuspiciousFileOperation) as exc:
+        file = default_storage.open(name, "rb")
+    except (OSError, SuspiciousFileOperation) as exc:
         raise Http404 from exc
-    # Judge the resolved path, so "updates/../exports/x.zip" or "./exports/x.zip" is refused too.
-    relative = Path(os.path.relpath(full_path, os.path.abspath(settings.MEDIA_ROOT))).as_posix()
-    if f"{relative}/".startswith(PRIVATE_MEDIA_PREFIXES):
-        raise Http404
-    if not full_path.is_file():
-        raise Http404
-    content_type, _ = mimetypes.guess_type(full_path.name)
-    response = FileResponse(full_path.open("rb"), content_type=content_type or "application/octet-stream")
+    content_type, _ = mimetypes.guess_type(name)
+    response = FileResponse(file, content_type=content_type or "application/octet-stream")
     response["Cache-Control"] = (
         "public, max-age=86400" if path.startswith(PUBLIC_MEDIA_PREFIXES) else "private, max-age=3600"
     )

@@ -118,6 +118,11 @@ AUTH_USER_MODEL = "accounts.User"
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kindred")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down must not take the site down: config/cache.py degrades to "no cache", and short
+    # timeouts keep a Redis that hangs from holding every request for redis-py's 5 s.
+    CACHES["default"]["BACKEND"] = "config.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=1)
 # Sessions read from the cache (Redis in production) and survive a cache flush through the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Visitor pages (home, articles, question lists, hubs) are kept whole in the cache this long;
@@ -160,6 +165,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# With more than one web machine, uploads go to one S3-compatible bucket (django-storages) instead
+# of MEDIA_ROOT. boto3 reads the credentials itself: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+# or the machine's role.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "config.storage.MediaBucketStorage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("MEDIA_BUCKET_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_BUCKET_REGION", default="") or None,
+            "file_overwrite": False,
+        },
+    }
 if DEBUG:
     # Development serves straight from the source folders, so no collectstatic is needed.
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"

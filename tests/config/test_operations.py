@@ -1,5 +1,6 @@
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def run_django(code: str, **env_overrides) -> subprocess.CompletedProcess:
 def test_healthz_says_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -41,7 +42,33 @@ def test_healthz_says_503_when_the_database_does_not_answer(tmp_path):
     )
     result = run_django(code, DATABASE_URL=f"sqlite:///{tmp_path}/missing/folder/db.sqlite3")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"status": 503, "body": {"database": "unavailable"}}
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "status": 503,
+        "body": {"database": "unavailable", "cache": "ok"},
+    }
+
+
+def test_healthz_says_503_at_once_when_postgresql_refuses_connections():
+    # Requests wait for the pool to reconnect; the health check must not, or a load balancer
+    # would never see the outage.
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection pool is used on PostgreSQL only")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    result = run_django(code, DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port}/kindred")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "status": 503,
+        "body": {"database": "unavailable", "cache": "ok"},
+    }
+    assert "Traceback" not in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -156,8 +183,6 @@ print(first, get("/healthz"), get("/"))
 
 
 def test_a_redis_cache_url_gives_a_shared_cache_for_sessions_and_rate_limits():
-    import socket
-
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
     except OSError:
@@ -171,7 +196,7 @@ def test_a_redis_cache_url_gives_a_shared_cache_for_sessions_and_rate_limits():
     result = run_django(code, CACHE_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.ResilientRedisCache",
         "shared",
         "django.contrib.sessions.backends.cached_db",
     ]
@@ -184,3 +209,36 @@ def test_the_benchmark_floor_exists_only_when_asked_for(client, settings, django
         response = client.get(reverse("benchmark_floor"))
     assert response.status_code == 200
     assert "Floor" in response.content.decode()
+
+
+def test_a_media_bucket_switches_uploads_to_s3_and_keeps_their_addresses_on_the_site():
+    code = (
+        "import django, json; django.setup();"
+        "from django.conf import settings; from django.core.files.storage import storages;"
+        "from storages.backends.s3 import S3Storage; media = storages['default'];"
+        "print(json.dumps({'backend': settings.STORAGES['default']['BACKEND'], 's3': isinstance(media, S3Storage),"
+        " 'bucket': media.bucket_name, 'endpoint': media.endpoint_url, 'url': media.url('updates/a b.webp')}))"
+    )
+    result = run_django(
+        code,
+        MEDIA_BUCKET="kindred-media",
+        MEDIA_BUCKET_ENDPOINT_URL="https://objects.example.org",
+        AWS_ACCESS_KEY_ID="test-key",
+        AWS_SECRET_ACCESS_KEY="test-secret",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "backend": "config.storage.MediaBucketStorage",
+        "s3": True,
+        "bucket": "kindred-media",
+        "endpoint": "https://objects.example.org",
+        # Served by the site's own media view, after its member check: the bucket stays private.
+        "url": "/media/updates/a%20b.webp",
+    }
+
+
+def test_without_a_media_bucket_uploads_stay_in_the_media_folder():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.STORAGES['default'])"
+    result = run_django(code, MEDIA_BUCKET=None)
+    assert result.returncode == 0, result.stderr
+    assert "django.core.files.storage.FileSystemStorage" in result.stdout
