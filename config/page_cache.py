@@ -11,8 +11,9 @@ nonce of its scripts. They are stored as placeholders and filled in for each req
 cached copy is the same for every visitor and still passes CSRF and CSP checks.
 
 Pages name the groups they depend on ("articles", "article:<slug>"). Each group has a generation
-token in the cache and the page key includes the tokens, so `invalidate()` changes a token and every
-page that showed the group is unreachable at once. A token that went missing (eviction, Redis
+token in the cache and a page is stored with the tokens it was rendered under, so `invalidate()`
+changes a token and every page that showed the group is stale at once. The page and the tokens are
+read in one round trip. A token that went missing (eviction, Redis
 restart) is replaced by a new random one: an old page can never come back.
 """
 
@@ -40,13 +41,19 @@ def _generation_key(group: str) -> str:
     return f"vpage-gen:{group}"
 
 
-def _generations(groups: list[str]) -> list[str]:
+def _lookup(page_key: str, groups: list[str]) -> tuple[dict | None, list[str]]:
+    """The stored page, if it was stored under the groups' current generations, and those
+    generations: one round trip to the cache for both."""
     keys = [_generation_key(group) for group in groups]
-    found = cache.get_many(keys)
+    found = cache.get_many([page_key, *keys])
     missing = {key: secrets.token_hex(8) for key in keys if key not in found}
     if missing:
         cache.set_many(missing, timeout=None)
-    return [found.get(key) or missing[key] for key in keys]
+    generations = [found.get(key) or missing[key] for key in keys]
+    stored = found.get(page_key)
+    if stored is not None and stored["generations"] != generations:
+        stored = None
+    return stored, generations
 
 
 def invalidate(*groups: str) -> None:
@@ -67,10 +74,9 @@ def _may_use_cache(request: HttpRequest, query_params: frozenset[str]) -> bool:
     )
 
 
-def _page_key(request: HttpRequest, generations: list[str]) -> str:
+def _page_key(request: HttpRequest) -> str:
     query = "&".join(f"{name}={value}" for name, value in sorted(request.GET.items()))
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"vpage:{digest}:{'.'.join(generations)}"
+    return f"vpage:{hashlib.sha256(f'{request.path}?{query}'.encode()).hexdigest()}"
 
 
 def _nonce_if_used(request: HttpRequest) -> bytes | None:
@@ -82,12 +88,12 @@ def _nonce_if_used(request: HttpRequest) -> bytes | None:
     return None
 
 
-def _for_cache(request: HttpRequest, response: HttpResponse) -> dict:
+def _for_cache(request: HttpRequest, response: HttpResponse, generations: list[str]) -> dict:
     content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
     if nonce := _nonce_if_used(request):
         content = content.replace(b'nonce="' + nonce + b'"', b'nonce="' + NONCE_PLACEHOLDER + b'"')
     headers = {name: response[name] for name in STORED_HEADERS if name in response}
-    return {"content": content, "headers": headers}
+    return {"content": content, "headers": headers, "generations": generations}
 
 
 def _from_cache(request: HttpRequest, stored: dict) -> HttpResponse:
@@ -125,12 +131,13 @@ def visitor_page_cache(
         def wrapper(request, *args, **kwargs):
             if not _may_use_cache(request, allowed):
                 return view(request, *args, **kwargs)
-            key = _page_key(request, _generations([group.format(**kwargs) for group in depends_on]))
-            if (stored := cache.get(key)) is not None:
+            key = _page_key(request)
+            stored, generations = _lookup(key, [group.format(**kwargs) for group in depends_on])
+            if stored is not None:
                 return _from_cache(request, stored)
             response = view(request, *args, **kwargs)
             if _storable(request, response):
-                cache.set(key, _for_cache(request, response), settings.VISITOR_PAGE_CACHE_SECONDS)
+                cache.set(key, _for_cache(request, response, generations), settings.VISITOR_PAGE_CACHE_SECONDS)
             return response
 
         return wrapper
