@@ -6,7 +6,8 @@ Creates the database if it is missing and migrates it. When it holds fewer scale
 `--members`, it loads them with `seed_scale --reset` and content scaled to the members (`--reset`
 forces a fresh load). It then clears this week's weekly deliveries and every weekly member's last
 digest time, so each run sends the same week, and runs `send_digests --frequency weekly` (the real
-command, with the immediate tasks backend, so every batch runs in this process) against an
+command, with the immediate tasks backend, so every batch runs in this process; with `--workers N`,
+N `db_worker` processes on the database backend send the batches instead) against an
 aiosmtpd sink on loopback in a separate process. It prints members per second, SQL queries per
 1,000 members, peak memory (maximum resident set size) and how many emails the sink received.
 See bench/README.md.
@@ -78,10 +79,23 @@ def prepare_database(url: str) -> None:
         sys.exit(created.stderr)
 
 
+def _peak_memory_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000, help="members to load (default 100000)")
     parser.add_argument("--reset", action="store_true", help="reload the scale data even if enough is there")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="send through this many `db_worker` processes (TASKS_BACKEND=database) instead of inline",
+    )
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)  # the SMTP sink's own process
     options = parser.parse_args()
     if options.sink:
@@ -92,11 +106,12 @@ def main() -> None:
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/kindred_scale")
     port = free_port()
-    # Production-like settings, mail to the sink, every task run inline in this process.
+    # Production-like settings, mail to the sink; every task runs inline in this process, or in the
+    # worker processes with --workers.
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
-        TASKS_BACKEND="immediate",
+        TASKS_BACKEND="database" if options.workers else "immediate",
         EMAIL_URL=f"smtp://127.0.0.1:{port}",
         SITE_URL="https://kindred.example.org",
     )
@@ -134,12 +149,28 @@ def main() -> None:
         queries += 1
         return execute(sql, params, many, context)
 
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--queue-name", "email", "--worker-id", f"bench-{n}"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(options.workers)
+    ]
     memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     with connection.execute_wrapper(count_queries):
         call_command("send_digests", frequency="weekly")
+    waiting = DigestDelivery.objects.filter(frequency="weekly", status__in=["pending", "retry"])
+    while workers and waiting.exists():
+        time.sleep(0.5)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    worker_peaks = [_peak_memory_kb(worker.pid) for worker in workers]
+    for worker in workers:
+        worker.terminate()
+        worker.wait(timeout=30)
 
     sink.send_signal(signal.SIGTERM)
     messages, _recipients = (int(x) for x in sink.communicate(timeout=30)[0].split())
@@ -148,8 +179,12 @@ def main() -> None:
         DigestDelivery.objects.filter(frequency="weekly", status="skipped").values_list("reason", flat=True)
     )
     print(f"\nweekly digest for {weekly:,} weekly members in {elapsed:.1f} s: {weekly / elapsed:,.0f} members/s")
-    print(f"  SQL queries: {queries:,} in all, {queries / weekly * 1000:,.0f} per 1,000 members")
-    print(f"  peak memory (max RSS): {peak / 1024:,.0f} MB (before sending: {memory_before / 1024:,.0f} MB)")
+    if workers:
+        print(f"  sent by {len(workers)} db_worker processes; their queries are not counted here")
+        print(f"  peak memory (max RSS) per worker: {', '.join(f'{kb / 1024:,.0f} MB' for kb in worker_peaks)}")
+    else:
+        print(f"  SQL queries: {queries:,} in all, {queries / weekly * 1000:,.0f} per 1,000 members")
+        print(f"  peak memory (max RSS): {peak / 1024:,.0f} MB (before sending: {memory_before / 1024:,.0f} MB)")
     print(f"  deliveries: {dict(outcomes)}")
     for reason, count in reasons.most_common():
         print(f"    skipped {count:>7,}: {reason}")
