@@ -81,24 +81,30 @@ end
 """
 
 
+# Production settings as every page benchmark runs them (bench/query_counts.py too).
+BENCH_SETTINGS = {
+    "DEBUG": "false",
+    "SECURE_SSL_REDIRECT": "false",
+    "BENCHMARK_FLOOR": "true",
+    # Dozens of comments a second from a few members: the posting limits would refuse them.
+    "POSTING_MIN_INTERVAL_SECONDS": "0",
+    "PREMODERATION_FIRST_POSTS": "0",
+    "EMAIL_URL": "dummymail://",
+    # As in production: a comment enqueues its notification email for a worker instead of sending it.
+    "TASKS_BACKEND": "database",
+    "LOG_LEVEL": "WARNING",
+}
+
+
 def server_env(database_url: str, port: int) -> dict[str, str]:
     return {
         **os.environ,
-        "DEBUG": "false",
+        **BENCH_SETTINGS,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "CACHE_URL": CACHE_URL,
-        "BENCHMARK_FLOOR": "true",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        # Dozens of comments a second from a few members: the posting limits would refuse them.
-        "POSTING_MIN_INTERVAL_SECONDS": "0",
-        "PREMODERATION_FIRST_POSTS": "0",
-        "EMAIL_URL": "dummymail://",
-        # As in production: a comment enqueues its notification email for a worker instead of sending it.
-        "TASKS_BACKEND": "database",
-        "LOG_LEVEL": "WARNING",
     }
 
 

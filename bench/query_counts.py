@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.load import BENCH_SETTINGS  # noqa: E402 (after the path line above)
+
 
 def counts_for_this_database() -> dict[str, int]:
     import django
@@ -60,18 +62,11 @@ def main() -> None:
         raise SystemExit(__doc__)
     env = {
         **os.environ,
+        **BENCH_SETTINGS,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "false",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "query-counts-only-" + "x" * 40),
-        "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "testserver",
         "VISITOR_PAGE_CACHE_SECONDS": "0",
-        "BENCHMARK_FLOOR": "true",
-        "POSTING_MIN_INTERVAL_SECONDS": "0",
-        "PREMODERATION_FIRST_POSTS": "0",
-        "TASKS_BACKEND": "database",
-        "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "WARNING",
     }
     columns = []
     for url in urls:
