@@ -22,3 +22,21 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # Only the local TLS proxy may tell us the client's scheme and address.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# A load balancer's health check must not queue behind requests: when the database restarts, every
+# request thread waits in the pool for it, and /healthz on `bind` would answer 200 once it is back.
+# GUNICORN_HEALTH_BIND (e.g. 127.0.0.1:8001) answers GET /healthz from a thread of the master
+# process, which serves no requests. Off when empty.
+health_bind = os.environ.get("GUNICORN_HEALTH_BIND", "")
+
+
+def when_ready(server):
+    if not health_bind:
+        return
+    # Settings only, no django.setup(): the master must not open connections its workers inherit;
+    # each check opens and closes its own database connection.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.health import serve_in_background
+
+    serve_in_background(health_bind)
+    server.log.info("Health checks answered at http://%s/healthz", health_bind)
