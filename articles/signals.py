@@ -1,8 +1,11 @@
 from django.apps import apps as global_apps
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from articles.catalogue import seed_catalogue, seed_synonyms
+from articles.selectors import SEARCH_VOCABULARY_KEY
 from config import page_cache
 
 # Sent once an article's publication has committed, with `article`. Other apps react (emails)
@@ -37,3 +40,14 @@ def visitor_pages_after_edit(sender, **kwargs):
     # change to them drops all cached visitor pages rather than tracking which page showed what.
     if sender._meta.app_label == "articles":
         page_cache.invalidate("articles")
+
+
+@receiver(post_save, dispatch_uid="articles.search_vocabulary_on_save")
+@receiver(post_delete, dispatch_uid="articles.search_vocabulary_on_delete")
+def search_vocabulary_after_edit(sender, **kwargs):
+    if sender._meta.label not in ("articles.Treatment", "articles.SearchSynonym"):
+        return
+    # Now, so this transaction's searches see the change, and again on commit, in case another
+    # request cached the old names in between.
+    cache.delete(SEARCH_VOCABULARY_KEY)
+    transaction.on_commit(lambda: cache.delete(SEARCH_VOCABULARY_KEY))

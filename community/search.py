@@ -28,7 +28,7 @@ from django.utils.text import Truncator
 from accounts.models import Profile, User, Visibility
 from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
-from articles.models import Article, SearchSynonym, Treatment
+from articles.models import Article, Treatment
 from community import selectors
 from community.models import Answer, Comment, ModerationState, Question, Update
 
@@ -76,19 +76,9 @@ def clean_query(raw: str) -> str:
 
 def expansions(query: str) -> list[str]:
     """Other names for what the member typed: brand ↔ generic drug names and abbreviations."""
-    words = {w.lower() for w in WORD.findall(query)}
-    if not words:
-        return []
-    found: list[str] = []
-    brand_match = Q()
-    for word in words:
-        brand_match |= Q(generic_name__iexact=word) | Q(brand_names__icontains=word)
-    for treatment in Treatment.objects.filter(brand_match):
-        names = [n.lower() for n in treatment.names]
-        if words & set(names):
-            found.extend(n for n in treatment.names if n.lower() not in words)
-    for synonym in SearchSynonym.objects.filter(term__in=words):
-        found.extend(synonym.alternative_list)
+    vocabulary = article_selectors.search_vocabulary()
+    words = list(dict.fromkeys(w.lower() for w in WORD.findall(query)))
+    found = [name for word in words for name in vocabulary.get(word, []) if name.lower() not in words]
     return list(dict.fromkeys(found))
 
 

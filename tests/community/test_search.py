@@ -82,6 +82,30 @@ def test_abbreviations_expand_from_the_synonym_table(member):
     assert "non-small cell lung cancer" in outcome.expanded
 
 
+def test_synonyms_staff_add_or_change_reach_search_at_once(member):
+    PublishedArticleFactory(title="Stereotactic radiotherapy, step by step", body="A few precise doses.")
+    PublishedArticleFactory(title="What a biopsy involves", body="A small sample of tissue.")
+    assert titles(site_search.search(viewer=member, raw_query="SBRT"), "articles") == []
+    synonym = SearchSynonym.objects.create(term="SBRT", alternatives="stereotactic radiotherapy")
+    assert titles(site_search.search(viewer=member, raw_query="sbrt"), "articles") == [
+        "Stereotactic radiotherapy, step by step"
+    ]
+    synonym.alternatives = "biopsy"
+    synonym.save()
+    assert titles(site_search.search(viewer=member, raw_query="SBRT"), "articles") == ["What a biopsy involves"]
+
+
+def test_search_reads_drug_names_and_synonyms_from_the_cache(member):
+    for n in range(3):  # enough results that no "Did you mean" is looked up
+        PublishedArticleFactory(title=f"Osimertinib, part {n}", body="Once a day.")
+    site_search.search(viewer=member, raw_query="Tagrisso NSCLC")
+    with CaptureQueriesContext(connection) as context:
+        outcome = site_search.search(viewer=member, raw_query="Tagrisso NSCLC")
+    assert {"osimertinib", "non-small cell lung cancer"} <= set(outcome.expanded)
+    tables = " ".join(q["sql"] for q in context.captured_queries)
+    assert "articles_treatment" not in tables and "articles_searchsynonym" not in tables
+
+
 @pytest.mark.parametrize(
     "query",
     [
