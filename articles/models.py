@@ -7,6 +7,7 @@ Writes go through `articles.services`; reads that depend on who is looking go th
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -151,7 +152,11 @@ class Article(models.Model):
                 violation_error_message="Add alt text that describes the hero image.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # Search always looks for an article whose title is exactly the query (case-insensitively).
+            models.Index(Upper("title"), name="article_title_upper"),
+        ]
 
     def __str__(self):
         return self.title

@@ -15,6 +15,7 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
+    SearchVector,
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
@@ -34,8 +35,10 @@ from community.models import Answer, Comment, ModerationState, Question, Update
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
-# How many of the newest matches of each kind are ranked (see _candidates).
-CANDIDATES = 300
+# How many of the newest matches of each kind are ranked (see _candidates). Articles are reviewed
+# reference pages that stay useful for years: more of them are ranked. Among members' posts the
+# newest matter most, and each of their tables is hundreds of times larger.
+CANDIDATES = {"articles": 300, "posts": 150}
 # A query with a phrase is looked for among this many of the newest rows holding all its words.
 PHRASE_WINDOW = 1000
 # Snippets come from the start of a text: headlining whole long texts (every word parsed and
@@ -165,13 +168,13 @@ def _text_match(fields: list[str], terms: list[str]) -> Q:
     return match
 
 
-def _candidates(queryset, search: _Search, title_field: str | None, title_min: int) -> Q:
-    """The rows worth ranking: the CANDIDATES newest matches plus any whose title is the query.
+def _candidates(queryset, search: _Search, title_field: str | None, title_min: int, limit: int) -> Q:
+    """The rows worth ranking: the `limit` newest matches plus any whose title is the query.
 
     Ranking and snippets read every matching row's vector and text, which for a common word on a
     large site means hundreds of thousands of rows; the newest matches are found from the indexes
     alone, so only they are ranked. Exact title matches (which the rank boosts to the top) are always
-    kept. Below CANDIDATES matches every match is ranked.
+    kept. Below `limit` matches every match is ranked.
 
     A phrase is looked for only among the PHRASE_WINDOW newest rows that hold all its words, so a
     phrase of common words costs a bounded read instead of a scan of the whole table.
@@ -184,18 +187,24 @@ def _candidates(queryset, search: _Search, title_field: str | None, title_min: i
         # answers, so that PostgreSQL cannot choose to read every match of a misestimated phrase.
         exact = Case(When(search_vector=search.ts_query, then=Value(True)), default=Value(False))
         matches = queryset.filter(exact, pk__in=recent[:PHRASE_WINDOW])
-    keep = matches.order_by("-pk").values("pk")[:CANDIDATES]
+    keep = matches.order_by("-pk").values("pk")[:limit]
     # Titles shorter than the model allows cannot equal the query: skip a lookup that finds nothing.
     # The title alone is compared (an indexed lookup), not the vector: a title that is exactly what
     # the member typed is worth showing.
     if title_field and len(search.query) >= title_min:
-        keep = keep.union(
-            queryset.filter(**{f"{title_field}__iexact": search.query}).order_by().values("pk")[:CANDIDATES]
-        )
+        keep = keep.union(queryset.filter(**{f"{title_field}__iexact": search.query}).order_by().values("pk")[:limit])
     return Q(pk__in=keep)
 
 
-def _ranked(visible, shown, search: _Search, title_field: str | None, snippet_field: str, title_min: int = 0):
+def _ranked(
+    visible,
+    shown,
+    search: _Search,
+    title_field: str | None,
+    snippet_field: str,
+    title_min: int = 0,
+    limit: int = CANDIDATES["posts"],
+):
     """The RESULTS_PER_KIND best of the candidates from `visible`, read through `shown` (what a
     result displays), with rank and snippet. Visibility is applied once, to the candidates."""
     rank = SearchRank(F("search_vector"), search.ts_query)
@@ -205,7 +214,7 @@ def _ranked(visible, shown, search: _Search, title_field: str | None, snippet_fi
     # match through the index instead of fetching the candidates by primary key. The best are chosen
     # by rank alone first, so that only the rows shown are joined to what they link to and headlined.
     best = (
-        visible.model.objects.filter(_candidates(visible, search, title_field, title_min))
+        visible.model.objects.filter(_candidates(visible, search, title_field, title_min, limit))
         .annotate(rank=rank)
         .order_by("-rank", "-pk")
         .values("pk")[:RESULTS_PER_KIND]
@@ -220,7 +229,14 @@ def _ranked(visible, shown, search: _Search, title_field: str | None, snippet_fi
 def _search_articles(search: _Search) -> list[Result]:
     articles = article_selectors.published_articles()
     if search.ts_query is not None:
-        rows = _ranked(articles, Article.objects.only("title", "slug", "summary"), search, "title", "body")
+        rows = _ranked(
+            articles,
+            Article.objects.only("title", "slug", "summary"),
+            search,
+            "title",
+            "body",
+            limit=CANDIDATES["articles"],
+        )
         return [Result("articles", a.title, a.get_absolute_url(), _highlight(a.snippet), a.summary) for a in rows]
     rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
@@ -305,14 +321,39 @@ def _search_updates(blocked, search: _Search) -> list[Result]:
     return found
 
 
+def _word_starts(terms: list[str]) -> SearchQuery:
+    """A tsquery in which every word of a term must start a word (`marg` finds Margaret); any
+    term will do. Only letters and digits reach the query, so nothing typed can break its syntax."""
+    alternatives = []
+    for term in terms:
+        words = [re.sub(r"[\W_]+", "", word) for word in WORD.findall(term.lower())]
+        if words := [word for word in words if word]:
+            alternatives.append("(" + " & ".join(f"{word}:*" for word in words) + ")")
+    return SearchQuery(" | ".join(alternatives), search_type="raw", config="simple")
+
+
+def _words_of(field_name: str) -> SearchVector:
+    # The expression accounts migration 0011 indexes.
+    return SearchVector(field_name, config="simple")
+
+
 def _search_members(blocked, search: _Search) -> list[Result]:
     # Names and locations are matched in their own tables and joined by UNION, so that each lookup
-    # can use its trigram index (accounts migration 0010); one OR across the two tables reads every
+    # can use its own index (accounts migration 0011); one OR across the two tables reads every
     # member and profile.
-    by_name = User.objects.filter(_text_match(["display_name"], search.terms)).values("pk")
-    by_location = Profile.objects.filter(
-        _text_match(["location"], search.terms), location_visibility=Visibility.MEMBERS
-    ).values("user_id")
+    if search.ts_query is not None:
+        starts = _word_starts(search.terms)
+        by_name = User.objects.annotate(words=_words_of("display_name")).filter(words=starts).values("pk")
+        by_location = (
+            Profile.objects.annotate(words=_words_of("location"))
+            .filter(words=starts, location_visibility=Visibility.MEMBERS)
+            .values("user_id")
+        )
+    else:
+        by_name = User.objects.filter(_text_match(["display_name"], search.terms)).values("pk")
+        by_location = Profile.objects.filter(
+            _text_match(["location"], search.terms), location_visibility=Visibility.MEMBERS
+        ).values("user_id")
     rows = (
         User.objects.filter(
             pk__in=by_name.union(by_location), is_active=True, banned_at__isnull=True, profile__discoverable=True

@@ -247,6 +247,18 @@ def test_members_are_found_by_part_of_their_name_or_a_location_they_share(member
 
 
 @postgres_only
+def test_each_word_typed_may_start_any_word_of_a_members_name(member):
+    UserFactory(display_name="Margaret Oyelaran")
+    UserFactory(display_name="Oyelaran Bello")
+    assert titles(site_search.search(viewer=member, raw_query="oyel marg"), "members") == ["Margaret Oyelaran"]
+    assert titles(site_search.search(viewer=member, raw_query="Oyelaran"), "members") == [
+        "Margaret Oyelaran",
+        "Oyelaran Bello",
+    ]
+    assert titles(site_search.search(viewer=member, raw_query="garet"), "members") == []
+
+
+@postgres_only
 def test_search_runs_the_same_statements_for_words_and_phrases_however_many_rows(member):
     def statements(query):
         with CaptureQueriesContext(connection) as context:
