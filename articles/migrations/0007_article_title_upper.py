@@ -6,15 +6,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_seed_search_synonyms'),
+        ("articles", "0006_seed_search_synonyms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(django.db.models.functions.text.Upper('title'), name='article_title_upper'),
+            model_name="article",
+            index=models.Index(django.db.models.functions.text.Upper("title"), name="article_title_upper"),
         ),
     ]

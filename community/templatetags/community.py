@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 
 from accounts.permissions import can_read_community
-from community import selectors
+from community import fragments, selectors
 from community.forms import CommentForm
 from community.models import Reaction
 from community.text import render_member_text
@@ -15,6 +15,12 @@ REACTION_LABELS = {"hug": "Send a hug", "like": "Like", "thanks": "Say thanks"}
 @register.filter
 def member_text(text: str):
     return render_member_text(text or "")
+
+
+@register.simple_tag(takes_context=True)
+def cached_items(context, kind: str, items):
+    """Render each item of a list with its kind's template, through the fragment cache."""
+    return fragments.render_items(context, kind, items)
 
 
 @register.simple_tag

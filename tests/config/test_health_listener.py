@@ -24,7 +24,7 @@ def _free_port() -> int:
 
 def _get(port: int, timeout: float) -> tuple[int, dict]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
@@ -78,4 +78,3 @@ def test_the_health_listener_reports_a_database_outage_while_every_request_threa
     finally:
         server.terminate()
         server.wait(timeout=30)
-

@@ -1,0 +1,162 @@
+"""Rendered HTML of the items members' pages repeat (updates in the feed, answers with the start of
+their threads), cached so that a busy page costs a few cache reads instead of hundreds of template
+nodes.
+
+An item's HTML depends on the item and on who is looking: their own item or not, what they reacted
+to or found helpful, whether they asked the question, the page's address (in "next" links) and the
+"3 days ago" text. The cache key is a digest of all of that (an item's *fingerprint*) plus the
+templates themselves, so any change to any of it is a new key: nothing is ever invalidated, stale
+entries simply expire. The one per-request value in the HTML, the CSRF token, is rendered as a
+placeholder and filled in on every read.
+
+Each kind's fingerprint must name everything its template shows; tests/community/test_fragments.py
+changes each of them and looks at the page again. A moderator note links a reviewed article by its
+title: if staff rename that article, the old title may show for up to TIMEOUT.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache as once
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.cache import cache
+from django.template import Context
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+
+from community.models import Reaction
+
+TIMEOUT = 60 * 60
+CSRF_PLACEHOLDER = "__kindred_fragment_csrf__"
+
+
+@dataclass(frozen=True)
+class Kind:
+    template_name: str
+    variable: str
+    # Everything the template shows, given the item and the page's context; None renders the item
+    # without the cache (a form on the page holds what the member typed, say).
+    fingerprint: Callable[[object, Context], tuple | None]
+
+
+@once
+def _templates_version() -> str:
+    """A digest of every project template: a deploy that changes one starts new keys."""
+    digest = hashlib.sha256()
+    for directory in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(directory).rglob("*.html")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _member(member) -> tuple:
+    return (member.pk, member.display_name, str(member.profile.avatar))
+
+
+def _moderation(item) -> tuple:
+    return (item.moderation_state, item.moderator_note, item.moderator_note_article_id)
+
+
+def _viewer_pk(context: Context):
+    return getattr(context.get("user"), "pk", None)
+
+
+def _page(context: Context) -> str:
+    return context["request"].get_full_path()
+
+
+def _update(update, context: Context) -> tuple:
+    reacted = context.get("reacted") or set()
+    return (
+        update.pk,
+        update.text,
+        update.edited_at,
+        str(update.picture),
+        update.picture_alt,
+        update.picture_width,
+        update.picture_height,
+        update.comment_count,
+        *(getattr(update, f"{kind}_count") for kind in Reaction.Kind.values),
+        *_moderation(update),
+        _member(update.author),
+        timesince(update.created_at),
+        update.author_id == _viewer_pk(context),
+        tuple(kind for kind in Reaction.Kind.values if (update.pk, kind) in reacted),
+        _page(context),
+    )
+
+
+def _comment(comment, viewer_pk) -> tuple:
+    return (
+        comment.pk,
+        comment.text,
+        comment.is_removed,
+        comment.parent_id,
+        *_moderation(comment),
+        _member(comment.author),
+        timesince(comment.created_at),
+        comment.author_id == viewer_pk,
+        tuple(_comment(reply, viewer_pk) for reply in comment.replies.all()),
+    )
+
+
+def _answer(answer, context: Context) -> tuple | None:
+    if context["comment_form"].is_bound:
+        return None
+    question, viewer_pk = context["question"], _viewer_pk(context)
+    return (
+        answer.pk,
+        answer.text,
+        answer.is_accepted,
+        answer.helpful_count,
+        answer.comment_count,
+        answer.more_comments,
+        answer.voted,
+        *_moderation(answer),
+        _member(answer.author),
+        naturaltime(answer.created_at),
+        answer.author_id == viewer_pk,
+        context.get("is_asker"),
+        question.pk,
+        question.slug,
+        tuple(_comment(comment, viewer_pk) for comment in answer.thread),
+        _page(context),
+    )
+
+
+KINDS = {
+    "update": Kind("community/_update.html", "update", _update),
+    "answer": Kind("community/_answer.html", "answer", _answer),
+}
+
+
+def _key(kind_name: str, fingerprint: tuple) -> str:
+    digest = hashlib.sha256(repr((_templates_version(), fingerprint)).encode()).hexdigest()
+    return f"fragment:{kind_name}:{digest}"
+
+
+def render_items(context: Context, kind_name: str, items: Iterable) -> SafeString:
+    """Each item's HTML, from the cache where it is there (one round trip for all of them)."""
+    kind = KINDS[kind_name]
+    template = context.template.engine.get_template(kind.template_name)
+    keyed = []
+    for item in items:
+        fingerprint = kind.fingerprint(item, context)
+        keyed.append((item, None if fingerprint is None else _key(kind_name, fingerprint)))
+    found = cache.get_many([key for _, key in keyed if key])
+    token = str(context.get("csrf_token", ""))
+    rendered, new = [], {}
+    for item, key in keyed:
+        html = found.get(key) if key else None
+        if html is None:
+            with context.push({kind.variable: item, "csrf_token": CSRF_PLACEHOLDER if key else token}):
+                html = template.render(context)
+            if key:
+                new[key] = html
+        rendered.append(html.replace(CSRF_PLACEHOLDER, token))
+    if new:
+        cache.set_many(new, TIMEOUT)
+    return mark_safe("".join(rendered))  # noqa: S308 (rendered by the template engine, escaped there)

@@ -1,0 +1,178 @@
+"""Cached item HTML (community/fragments.py): what a member sees is what an uncached render shows,
+and every change an item's template shows reaches the page at once."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from community import services
+from community.models import Answer, Update
+from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NONCE = re.compile(r'nonce="[^"]+"')
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def without_tokens(html: str) -> str:
+    """The page without what differs on every request anyway: CSRF tokens and CSP nonces."""
+    return NONCE.sub('nonce=""', TOKEN.sub('name="csrfmiddlewaretoken" value=""', html))
+
+
+def fragment_keys() -> list[str]:
+    return [key for key in cache._cache if ":fragment:" in key]  # locmem in tests
+
+
+def hug_pressed(html: str, update) -> str:
+    return re.search(r'value="hug"[^>]*aria-pressed="(\w+)"', html.split(f'id="reactions-{update.pk}"')[1]).group(1)
+
+
+@pytest.fixture
+def reader():
+    return UserFactory(display_name="Reader")
+
+
+@pytest.fixture
+def busy_feed(reader):
+    author = UserFactory(display_name="Maya")
+    updates = [UpdateFactory(author=author, text=f"Day {n} after the scan.") for n in range(3)]
+    CommentFactory(update=updates[0], text="Thinking of you.")
+    return updates
+
+
+def test_a_page_from_the_cache_is_the_page_rendered_fresh(reader, busy_feed):
+    client = signed_in(reader)
+    fresh = page(client, "/activities/")
+    assert len(fragment_keys()) == 3
+    cached = page(client, "/activities/")
+    assert without_tokens(cached) == without_tokens(fresh)
+    assert "Day 2 after the scan." in cached and "Report" in cached
+
+
+def test_every_form_of_a_cached_item_carries_this_requests_csrf_token(reader, busy_feed):
+    page(signed_in(UserFactory()), "/activities/")  # another member fills the cache
+    client = signed_in(reader)
+    html = page(client, "/activities/")
+    assert "__kindred" not in html
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    client.get("/activities/")
+    html = page(client, "/activities/")
+    token = TOKEN.findall(html)[-1]
+    response = client.post(
+        reverse("update_react", args=[busy_feed[0].pk]), {"kind": "hug", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert busy_feed[0].reactions.filter(member=reader, kind="hug").exists()
+
+
+def test_what_changes_on_an_update_shows_at_once(reader, busy_feed):
+    client = signed_in(reader)
+    update = busy_feed[0]
+    page(client, "/activities/")
+
+    services.update_edit(actor=update.author, update=update, text="Edited: the scan was clear.", picture_alt="")
+    html = page(client, "/activities/")
+    assert "Edited: the scan was clear." in html and "edited</span>" in html
+
+    services.reaction_toggle(member=UserFactory(), update=update, kind="thanks")
+    assert 'aria-label="Say thanks: 1"' in page(client, "/activities/")
+
+    services.reaction_toggle(member=reader, update=update, kind="hug")
+    html = page(client, "/activities/")
+    assert hug_pressed(html, update) == "true"
+    assert hug_pressed(page(signed_in(UserFactory()), "/activities/"), update) == "false"
+
+    services.comment_create(author=UserFactory(), text="Sending love.", update=update)
+    assert "2 comments" in page(client, "/activities/")
+
+    update.author.display_name = "Maya R."
+    update.author.save()
+    assert "Maya R." in page(client, "/activities/")
+
+    Update.objects.filter(pk=update.pk).update(created_at=update.created_at - timedelta(days=3))
+    assert "3\xa0days ago" in page(client, "/activities/")
+
+
+def test_the_author_sees_their_own_links_after_others_filled_the_cache(reader, busy_feed):
+    page(signed_in(reader), "/activities/")
+    html = page(signed_in(busy_feed[0].author), "/activities/")
+    assert reverse("update_edit", args=[busy_feed[0].pk]) in html
+    assert "Report" not in html
+
+
+def test_next_links_name_the_page_they_are_on(reader):
+    author = UserFactory()
+    UpdateFactory.create_batch(25, author=author)
+    client = signed_in(reader)
+    page(client, "/activities/")
+    html = page(client, "/activities/?page=2")
+    assert 'value="/activities/?page=2#update-' in html
+
+
+@pytest.fixture
+def question_with_answers():
+    asker = UserFactory(display_name="Asker")
+    question = QuestionFactory(author=asker, title="What helped with the cough?")
+    answers = [AnswerFactory(question=question, text=f"Honey and warm water, try {n}.") for n in range(2)]
+    return question, answers
+
+
+def test_what_changes_on_an_answer_shows_at_once(reader, question_with_answers):
+    question, answers = question_with_answers
+    client = signed_in(reader)
+    url = question.get_absolute_url()
+    first = page(client, url)
+    assert without_tokens(page(client, url)) == without_tokens(first)
+
+    services.helpful_vote_toggle(member=reader, answer=answers[0])
+    html = page(client, url).split(f'id="answer-{answers[0].pk}"')[1]
+    assert 'aria-pressed="true">Helpful <span aria-hidden="true">1</span>' in html
+
+    services.comment_create(author=UserFactory(display_name="Sam"), text="Ginger tea too.", answer=answers[0])
+    html = page(client, url)
+    assert "Ginger tea too." in html and "1 comment<" in html
+    comment = answers[0].comments.get()
+    services.comment_create(author=UserFactory(), text="Thank you, Sam.", answer=answers[0], parent=comment)
+    assert "Thank you, Sam." in page(client, url)
+
+    services.answer_accept(actor=question.author, answer=answers[1])
+    assert "Helped the person who asked the most" in page(client, url)
+
+    Answer.objects.filter(pk=answers[0].pk).update(text="Changed by a moderator.")
+    assert "Changed by a moderator." in page(client, url)
+
+
+def test_only_the_asker_is_offered_to_accept_an_answer(reader, question_with_answers):
+    question, _ = question_with_answers
+    page(signed_in(reader), question.get_absolute_url())
+    assert "This helped me most" in page(signed_in(question.author), question.get_absolute_url())
+    assert "This helped me most" not in page(signed_in(reader), question.get_absolute_url())
+
+
+def test_cached_pages_run_no_more_queries_than_fresh_ones(reader, busy_feed, django_assert_max_num_queries):
+    client = signed_in(reader)
+    page(client, "/activities/")
+    cache.clear()
+    with django_assert_max_num_queries(20) as fresh:
+        page(client, "/activities/")
+    with django_assert_max_num_queries(len(fresh.captured_queries)):
+        page(client, "/activities/")
