@@ -7,9 +7,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Django views here are mostly waiting on PostgreSQL: two workers per core plus one, a few threads each.
+# Two workers per core plus one, one request at a time each. With two threads per worker a request
+# back from PostgreSQL waited for the other thread to let go of the GIL: at 10 concurrent members
+# the feed's 99th percentile was 273 ms with two threads and 96 ms with one, at the same throughput
+# (bench/RESULTS.md).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
