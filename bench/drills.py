@@ -205,7 +205,7 @@ def main() -> int:
             ("/activities/", member),
             ("/notifications/", member),
         ]
-        postgres_drill(report, args.pg_version, pages, article, commenters)
+        postgres_drill(report, args.pg_version, pages, member, article, commenters)
         print()
         redis_drill(report, pages, member, reader, limited, poster, article)
         if "Traceback" in processes.log("web"):
@@ -214,7 +214,7 @@ def main() -> int:
     return 1 if report.failed else 0
 
 
-def postgres_drill(report, version, pages, article, commenters):
+def postgres_drill(report, version, pages, member, article, commenters):
     print(f"== PostgreSQL {version}/drill restarted under load ({LOAD_THREADS} client threads)")
     site_poller, listener_poller = HealthPoller(WEB_PORT), HealthPoller(HEALTH_PORT)
     comment_url = f"{article.get_absolute_url()}comments/"
@@ -253,9 +253,14 @@ def postgres_drill(report, version, pages, article, commenters):
     before = [h for h in hits if h.ended < restart_started]
     failed = [h for h in hits if not h.ok]
     in_flight = [h for h in failed if h.started < restart_done]
-    # Recovered: the first request to succeed after which no request that started later failed.
+    # Recovered: the first member page to succeed after which no request that started later failed.
+    # Visitor pages come from the page cache in Redis and never needed the database.
+    member_paths = {path for path, browser in pages if browser is member}
     last_failure_start = max((h.started for h in failed), default=restart_started)
-    recovered_at = min((h.ended for h in hits if h.ok and h.started >= last_failure_start), default=float("nan"))
+    recovered_at = min(
+        (h.ended for h in hits if h.ok and h.path in member_paths and h.started >= last_failure_start),
+        default=float("nan"),
+    )
     during = [h for h in hits if h.started >= restart_started and h.ended <= recovered_at]
     print(f"Baseline: {len(before)} requests in the 6 s before the restart")
     print(
@@ -285,8 +290,10 @@ def postgres_drill(report, version, pages, article, commenters):
         f"every 500 is the site's own error page ({len(friendly)})",
     )
 
+    back_at = max(recovered_at, restart_done)
     for name, poller in (("/healthz on the site", site_poller), ("the health listener", listener_poller)):
-        outage = [s for s in poller.seen if restart_started <= s[0] <= recovered_at]
+        # The restart, from its start until `pg_ctlcluster` returned with the database accepting again.
+        outage = [s for s in poller.seen if restart_started <= s[0] <= restart_done]
         statuses = [s[2] for s in outage]
         print(
             f"{name} during the outage: "
@@ -295,10 +302,10 @@ def postgres_drill(report, version, pages, article, commenters):
         )
     # The site's own /healthz queues behind requests waiting for the database when every thread is
     # busy (printed above, not checked); the listener is what a load balancer should ask.
-    listener_statuses = [s[2] for s in listener_poller.seen if restart_started <= s[0] <= recovered_at]
+    listener_statuses = [s[2] for s in listener_poller.seen if restart_started <= s[0] <= restart_done]
     report.check(503 in listener_statuses, "the health listener answered 503 while the database was down")
     report.check(
-        all(s[2] == 200 for p in (site_poller, listener_poller) for s in p.seen if s[0] > recovered_at + 1),
+        all(s[2] == 200 for p in (site_poller, listener_poller) for s in p.seen if s[0] > back_at + 1),
         "/healthz answers 200 again once requests succeed, on the site and on the listener",
     )
     comments_drill(report, attempts, comment_url)
