@@ -4,9 +4,9 @@
 
 Creates the database if it is missing (`--reset` drops it first), migrates it, loads data only when
 fewer searchable rows than `--rows` are there, runs ANALYZE, then times every query of QUERIES once
-through `community.search.search` (the real code path, kind "all", as a verified member) after one
-untimed warm-up pass, with production settings (DEBUG off, Redis as the cache), and prints the
-median, 95th percentile and maximum, plus EXPLAIN (ANALYZE, BUFFERS) of the most expensive SQL
+through `community.search.search` (the real code path, the `--kind` tab, "all" by default, as a
+verified member) after one untimed warm-up pass, with production settings (DEBUG off, Redis as the
+cache), and prints the median, 95th percentile and maximum, plus EXPLAIN (ANALYZE, BUFFERS) of the most expensive SQL
 statement of the three slowest queries, from a rerun that records statements. See bench/README.md.
 """
 
@@ -158,20 +158,20 @@ QUERIES = COMMON + RARE_GENERICS + BRANDS + PHRASES + EXCLUDED + MISSPELLED + AB
 assert len(QUERIES) == 200, len(QUERIES)  # noqa: S101 (the benchmark's fixed list)
 
 
-def run_queries(viewer) -> list[tuple[float, str]]:
+def run_queries(viewer, kind: str) -> list[tuple[float, str]]:
     from community.search import search
 
     for query in QUERIES:  # warm-up pass: caches, plans, the viewer's permission cache
-        search(viewer=viewer, raw_query=query)
+        search(viewer=viewer, raw_query=query, kind=kind)
     timings = []
     for query in QUERIES:
         started = time.perf_counter()
-        search(viewer=viewer, raw_query=query)
+        search(viewer=viewer, raw_query=query, kind=kind)
         timings.append(((time.perf_counter() - started) * 1000, query))
     return timings
 
 
-def statements_of(viewer, query: str) -> list[dict]:
+def statements_of(viewer, query: str, kind: str) -> list[dict]:
     """Each SQL statement of one search and its time, from a run of its own: recording them (Django's
     debug cursor) is left out of the timed pass."""
     from django.db import connection, reset_queries
@@ -181,7 +181,7 @@ def statements_of(viewer, query: str) -> list[dict]:
     connection.force_debug_cursor = True
     try:
         reset_queries()
-        search(viewer=viewer, raw_query=query)
+        search(viewer=viewer, raw_query=query, kind=kind)
         return list(connection.queries)
     finally:
         connection.force_debug_cursor = False
@@ -192,7 +192,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def report(timings, viewer) -> None:
+def report(timings, viewer, kind: str) -> None:
     from django.db import connection
 
     values = [t for t, _ in timings]
@@ -216,7 +216,7 @@ def report(timings, viewer) -> None:
         print(f"  {name:<13} n={len(group):>3} median {statistics.median(group):7.1f} ms  max {max(group):7.1f} ms")
     slowest = sorted(timings, reverse=True)[:3]
     for elapsed, query in slowest:
-        queries = statements_of(viewer, query)
+        queries = statements_of(viewer, query, kind)
         worst = max(queries, key=lambda q: float(q["time"]))
         print(
             f"\n=== {query!r}: {elapsed:.1f} ms in {len(queries)} SQL statements; "
@@ -232,6 +232,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000, help="searchable rows to load (default 1000000)")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the benchmark database first")
+    parser.add_argument(
+        "--kind",
+        default="all",
+        choices=["all", "articles", "questions", "updates", "members"],
+        help='the tab searched: "all" (the summary, 5 of each kind; default) or one kind (20 results)',
+    )
     options = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -264,7 +270,8 @@ def main() -> None:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         print(f"database size {cursor.fetchone()[0]}")
     viewer = the_viewer()
-    report(run_queries(viewer), viewer)
+    print(f'searching the "{options.kind}" tab')
+    report(run_queries(viewer, options.kind), viewer, options.kind)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ from community.models import Answer, Comment, ModerationState, Question, Update
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
+# "All" is a summary: the best few of each kind, each section linking to its own tab for the rest.
+RESULTS_IN_ALL = 5
 # How many of the newest matches of each kind are ranked (see _candidates). Articles are reviewed
 # reference pages that stay useful for years: more of them are ranked. Among members' posts the
 # newest matter most, and each of their tables is hundreds of times larger.
@@ -67,6 +69,8 @@ class SearchOutcome:
     expanded: list[str]
     suggestion: str = ""
     members_only_hidden: bool = False
+    # Sections of the "all" summary that may hold more than they show: each links to its own tab.
+    more: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -133,6 +137,8 @@ class _Search:
     # PostgreSQL only (None on SQLite).
     ts_query: SearchQuery | None = None
     loose: _AllWords | None = None
+    # Results of each kind (of questions and of answers, say) at most.
+    limit: int = RESULTS_PER_KIND
 
 
 def _answers(count: int) -> str:
@@ -205,7 +211,7 @@ def _ranked(
     title_min: int = 0,
     limit: int = CANDIDATES["posts"],
 ):
-    """The RESULTS_PER_KIND best of the candidates from `visible`, read through `shown` (what a
+    """The `search.limit` best of the candidates from `visible`, read through `shown` (what a
     result displays), with rank and snippet. Visibility is applied once, to the candidates."""
     rank = SearchRank(F("search_vector"), search.ts_query)
     if title_field:
@@ -217,7 +223,7 @@ def _ranked(
         visible.model.objects.filter(_candidates(visible, search, title_field, title_min, limit))
         .annotate(rank=rank)
         .order_by("-rank", "-pk")
-        .values("pk")[:RESULTS_PER_KIND]
+        .values("pk")[: search.limit]
     )
     return (
         shown.filter(pk__in=best)
@@ -239,7 +245,7 @@ def _search_articles(search: _Search) -> list[Result]:
         )
         return [Result("articles", a.title, a.get_absolute_url(), _highlight(a.snippet), a.summary) for a in rows]
     rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
-    return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[:RESULTS_PER_KIND]]
+    return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[: search.limit]]
 
 
 def _visible_to(blocked: list[int], queryset):
@@ -265,10 +271,9 @@ def _search_questions(blocked, search: _Search) -> list[Result]:
         return found
     rows = questions.filter(_text_match(["title", "details"], search.terms)).order_by("-created_at")
     found = [
-        Result("questions", q.title, q.get_absolute_url(), meta=_answers(q.answer_count))
-        for q in rows[:RESULTS_PER_KIND]
+        Result("questions", q.title, q.get_absolute_url(), meta=_answers(q.answer_count)) for q in rows[: search.limit]
     ]
-    answer_rows = answers.filter(_text_match(["text"], search.terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+    answer_rows = answers.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
     found += [
         Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), meta=_short(a.text))
         for a in answer_rows
@@ -292,8 +297,8 @@ def _search_updates(blocked, search: _Search) -> list[Result]:
         comment_rows = _ranked(comments, shown_comments, search, None, "text")
         snippets = {id(row): _highlight(row.snippet) for row in [*update_rows, *comment_rows]}
     else:
-        update_rows = updates.filter(_text_match(["text"], search.terms)).order_by("-created_at")[:RESULTS_PER_KIND]
-        comment_rows = comments.filter(_text_match(["text"], search.terms)).order_by("-created_at")[:RESULTS_PER_KIND]
+        update_rows = updates.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
+        comment_rows = comments.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
         snippets = {}
     found = [
         Result(
@@ -361,7 +366,7 @@ def _search_members(blocked, search: _Search) -> list[Result]:
         .exclude(pk__in=blocked)
         .select_related("profile")
         .only("display_name", "profile__location", "profile__location_visibility")
-        .order_by("display_name")[:RESULTS_PER_KIND]
+        .order_by("display_name")[: search.limit]
     )
     return [
         Result(
@@ -433,7 +438,11 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
     if not WORD.search(query):
         return outcome
     outcome.expanded = expansions(query)
-    found = _Search(query=query, terms=[query, *outcome.expanded])
+    found = _Search(
+        query=query,
+        terms=[query, *outcome.expanded],
+        limit=RESULTS_IN_ALL if kind == "all" else RESULTS_PER_KIND,
+    )
     if _postgres():
         ts_query = _ts_query(query, outcome.expanded)
         found = replace(found, ts_query=ts_query, loose=_loosened(query, ts_query))
@@ -450,6 +459,8 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
             outcome.results["members"] = _search_members(blocked, found)
     else:
         outcome.members_only_hidden = True
+    if kind == "all":
+        outcome.more = [name for name, rows in outcome.results.items() if len(rows) >= RESULTS_IN_ALL]
     if outcome.total < 3:
         outcome.suggestion = did_you_mean(query)
     return outcome

@@ -40,6 +40,19 @@ def test_visitors_find_articles_but_no_member_content(client):
     assert "Members can also search" in page
 
 
+def test_all_shows_the_best_few_of_each_kind_and_links_to_the_rest(member_client):
+    for n in range(8):
+        PublishedArticleFactory(title=f"Radiotherapy, part {n}", body="What the sessions are like.")
+    QuestionFactory(title="Radiotherapy and tiredness?")
+    summary = member_client.get(reverse("search"), {"q": "radiotherapy"}).content.decode()
+    assert summary.count("Radiotherapy, part") == site_search.RESULTS_IN_ALL
+    assert 'href="?q=radiotherapy&amp;kind=articles">See more articles</a>' in summary
+    assert "See more questions" not in summary  # one question: all of it is shown
+    tab = member_client.get(reverse("search"), {"q": "radiotherapy", "kind": "articles"}).content.decode()
+    assert tab.count("Radiotherapy, part") == 8
+    assert "See more" not in tab
+
+
 def test_members_find_questions_answers_updates_comments_and_members(member):
     question = QuestionFactory(title="Tiredness after radiotherapy sessions?")
     AnswerFactory(question=question, text="Radiotherapy tiredness lifted for me after a month.")
