@@ -149,6 +149,14 @@ def _short(text: str) -> str:
     return Truncator(text).words(25)
 
 
+# Article bodies are Markdown: their snippets leave out heading marks, emphasis and footnote markers.
+MARKDOWN_MARKS = re.compile(r"\[\^\d+\]|(?m:^|(?<=\s))#{1,6}(?=\s)|\*{1,2}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
+
+
+def _without_markdown(text: str) -> str:
+    return " ".join(MARKDOWN_MARKS.sub("", text or "").split())
+
+
 def _highlight(text: str) -> SafeString:
     # SearchHeadline returns the stored text unescaped: escape all of it, then mark the matches.
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
@@ -243,7 +251,10 @@ def _search_articles(search: _Search) -> list[Result]:
             "body",
             limit=CANDIDATES["articles"],
         )
-        return [Result("articles", a.title, a.get_absolute_url(), _highlight(a.snippet), a.summary) for a in rows]
+        return [
+            Result("articles", a.title, a.get_absolute_url(), _highlight(_without_markdown(a.snippet)), a.summary)
+            for a in rows
+        ]
     rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[: search.limit]]
 

@@ -172,6 +172,18 @@ def test_snippets_highlight_matches_and_escape_everything_else(member):
 
 
 @postgres_only
+def test_article_snippets_read_as_text_not_markdown(member):
+    PublishedArticleFactory(
+        title="After radiotherapy",
+        body="## Tiredness\n\nTiredness after **radiotherapy** is common[^1] and _usually_ eases.",
+    )
+    [result] = site_search.search(viewer=member, raw_query="tiredness").results["articles"]
+    text = re.sub(r"</?mark>", "", result.snippet)
+    assert "Tiredness after radiotherapy is common and usually eases." in text
+    assert not re.search(r"#|\*|\[\^|_", text)
+
+
+@postgres_only
 def test_a_misspelled_drug_name_gets_a_did_you_mean(client, member):
     client.force_login(member)
     page = client.get(reverse("search"), {"q": "osimertnib"}).content.decode()
