@@ -7,6 +7,8 @@ articles answer 404 too rather than showing an "archived" notice: an article we 
 hold advice we no longer stand behind, and a 404 keeps it out of search engines' caches.
 """
 
+import re
+
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -19,6 +21,10 @@ from articles.permissions import can_preview
 LIST_FIELDS_DEFERRED = ("body", "body_html", "toc", "cited_reference_numbers")
 # Dropped by articles/signals.py whenever staff change a treatment or a synonym.
 SEARCH_VOCABULARY_KEY = "articles:search-vocabulary"
+# Dropped whenever staff save an article; an article published on schedule, without a save, is in
+# within the hour.
+TITLE_WORDS_KEY = "articles:title-words"
+TITLE_WORDS_SECONDS = 60 * 60
 
 
 def published_articles() -> QuerySet[Article]:
@@ -76,6 +82,17 @@ def search_vocabulary() -> dict[str, list[str]]:
             vocabulary.setdefault(synonym.term.lower(), []).extend(synonym.alternative_list)
         cache.set(SEARCH_VOCABULARY_KEY, vocabulary, timeout=None)
     return vocabulary
+
+
+def title_words() -> list[str]:
+    """The words of published articles' titles (four letters or more, lowercased): a vocabulary
+    spelled by staff, for "Did you mean"."""
+    words = cache.get(TITLE_WORDS_KEY)
+    if words is None:
+        titles = published_articles().values_list("title", flat=True)
+        words = sorted({word for title in titles for word in re.findall(r"[^\W\d_]{4,}", title.lower())})
+        cache.set(TITLE_WORDS_KEY, words, TITLE_WORDS_SECONDS)
+    return words
 
 
 def treatment_for_hub(*, slug: str) -> Treatment:

@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from articles.catalogue import seed_catalogue, seed_synonyms
-from articles.selectors import SEARCH_VOCABULARY_KEY
+from articles.selectors import SEARCH_VOCABULARY_KEY, TITLE_WORDS_KEY
 from config import page_cache
 
 # Sent once an article's publication has committed, with `article`. Other apps react (emails)
@@ -45,9 +45,14 @@ def visitor_pages_after_edit(sender, **kwargs):
 @receiver(post_save, dispatch_uid="articles.search_vocabulary_on_save")
 @receiver(post_delete, dispatch_uid="articles.search_vocabulary_on_delete")
 def search_vocabulary_after_edit(sender, **kwargs):
-    if sender._meta.label not in ("articles.Treatment", "articles.SearchSynonym"):
+    key = {
+        "articles.Treatment": SEARCH_VOCABULARY_KEY,
+        "articles.SearchSynonym": SEARCH_VOCABULARY_KEY,
+        "articles.Article": TITLE_WORDS_KEY,
+    }.get(sender._meta.label)
+    if key is None:
         return
     # Now, so this transaction's searches see the change, and again on commit, in case another
-    # request cached the old names in between.
-    cache.delete(SEARCH_VOCABULARY_KEY)
-    transaction.on_commit(lambda: cache.delete(SEARCH_VOCABULARY_KEY))
+    # request cached the old words in between.
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

@@ -252,6 +252,17 @@ def test_a_question_titled_exactly_as_the_query_comes_first(member):
     assert len(found) == 4
 
 
+@postgres_only
+def test_a_misspelled_everyday_word_gets_a_did_you_mean_from_article_titles(client, member):
+    PublishedArticleFactory(title="Managing fatigue at home", body="Rest, pacing and short walks.")
+    PublishedArticleFactory(title="When nausea will not settle", body="Small meals and ginger.")
+    assert site_search.did_you_mean("nausia fatige") == "nausea fatigue"
+    assert site_search.did_you_mean("zzzqqq") == ""
+    client.force_login(member)
+    page = client.get(reverse("search"), {"q": "fatige"}).content.decode()
+    assert 'Did you mean <a href="?q=fatigue">fatigue</a>?' in page
+
+
 def test_members_are_found_by_part_of_their_name_or_a_location_they_share(member):
     from community import services
 
