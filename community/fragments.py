@@ -53,7 +53,7 @@ def _templates_version() -> str:
 
 
 def _member(member) -> tuple:
-    return (member.pk, member.display_name, str(member.profile.avatar))
+    return (member.pk, member.is_active, member.display_name, str(member.profile.avatar))
 
 
 def _moderation(item) -> tuple:

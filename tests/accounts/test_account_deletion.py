@@ -211,6 +211,12 @@ def test_keep_answers_and_comments_as_former_member(member_client, member, other
     bens_update = Update.objects.get(pk=world["bens_update"].pk)
     assert bens_update.comment_count == 4
     assert "Former member" in mail.outbox[-1].body
+    # Readers see the name without a link: the account has no profile page.
+    reader = Client()
+    reader.force_login(other_member)
+    page = reader.get(question.get_absolute_url()).content.decode()
+    assert "Former member" in page
+    assert reverse("member_detail", args=[former.pk]) not in page
 
     # A second deletion reuses the same Former member account.
     ben_client = Client()
