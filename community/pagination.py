@@ -8,6 +8,10 @@ than it shows: that row says whether an older page exists.
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
+
+# A huge number would overflow the database's OFFSET; nobody pages that far back by hand.
+MAX_PAGE_NUMBER = 10_000
 
 
 @dataclass
@@ -43,3 +47,11 @@ def list_page(queryset: QuerySet, *, number: int, size: int) -> ListPage:
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
     return ListPage(object_list=rows[:size], number=number, has_next=len(rows) > size)
+
+
+def page_number(request: HttpRequest) -> int:
+    """The `page` the request asks for: 1 for anything that is not a sensible whole number."""
+    try:
+        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE_NUMBER)
+    except ValueError:
+        return 1

@@ -131,15 +131,41 @@ def _replies_prefetch(blocked, viewer) -> Prefetch:
     return Prefetch("replies", queryset=replies)
 
 
-def comment_thread(*, viewer, **target) -> list[Comment]:
-    """Top-level comments on one target with their replies prefetched (two queries in all)."""
+COMMENTS_PER_PAGE = 50
+
+
+def comment_thread(*, viewer, page: int = 1, **target) -> ListPage:
+    """One page of the top-level comments on one target, oldest first, with their replies
+    prefetched (two queries in all). The busiest update of the scale data has 10,000 comments: in
+    one piece its page took five seconds and weighed 14 MB."""
     require_community_reader(viewer)
     blocked = blocked_member_ids(viewer)
-    return list(
+    comments = (
         _with_author(Comment.objects.filter(_thread_filter(viewer), parent__isnull=True, **target))
         .exclude(author__in=blocked)
+        .order_by("created_at", "id")
         .prefetch_related(_replies_prefetch(blocked, viewer))
     )
+    return list_page(comments, number=page, size=COMMENTS_PER_PAGE)
+
+
+def comment_page_query(*, viewer, comment: Comment) -> str:
+    """The query string of the page that shows this comment ("" for the first): the page of top-level
+    comments holding it or its parent, or, under an answer, the whole thread when it lies past the
+    first COMMENTS_SHOWN. One query."""
+    top = comment.parent or comment
+    fields = ("article_id", "update_id", "answer_id")
+    target = {name: getattr(top, name) for name in fields if getattr(top, name)}
+    before = (
+        Comment.objects.filter(_thread_filter(viewer), parent__isnull=True, **target)
+        .exclude(author__in=blocked_member_ids(viewer))
+        .filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.id))
+        .count()
+    )
+    if top.answer_id:
+        return f"?comments={top.answer_id}" if before >= COMMENTS_SHOWN else ""
+    page = before // COMMENTS_PER_PAGE + 1
+    return f"?page={page}" if page > 1 else ""
 
 
 def article_comment_count(*, article) -> int:

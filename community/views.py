@@ -26,7 +26,7 @@ from community.forms import (
 )
 from community.models import Answer, Comment, ModerationState
 from community.moderation import mentions_crisis
-from community.pagination import ListPage, list_page
+from community.pagination import ListPage, list_page, page_number
 from config.page_cache import visitor_page_cache
 
 PAGE_SIZE = 20
@@ -78,23 +78,12 @@ def after_posting(request, item, text: str) -> None:
         )
 
 
-MAX_PAGE_NUMBER = 10_000
-
-
 def _whole_number(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
-def _page_number(request) -> int:
-    # A huge number would overflow the database's OFFSET; nobody pages that far back by hand.
-    try:
-        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE_NUMBER)
-    except ValueError:
-        return 1
-
-
 def _paginate(request, queryset) -> ListPage:
-    return list_page(queryset, number=_page_number(request), size=PAGE_SIZE)
+    return list_page(queryset, number=page_number(request), size=PAGE_SIZE)
 
 
 def local_url(request, value: str, fallback: str) -> str:
@@ -155,7 +144,7 @@ def _update_page(request, update, comment_form=None, status=200):
         "community/update_detail.html",
         {
             "update": update,
-            "comments": selectors.comment_thread(viewer=request.user, update=update),
+            "comments": selectors.comment_thread(viewer=request.user, page=page_number(request), update=update),
             "comment_form": comment_form or CommentForm(),
             "reacted": selectors.viewer_reactions(viewer=request.user, updates=[update]),
         },
@@ -245,7 +234,8 @@ def _comment_create(request, *, back_url: str, render_error, **target):
             else:
                 messages.success(request, "Your comment is posted.")
                 after_posting(request, comment, comment.text)
-                return redirect(f"{back_url}#comment-{comment.pk}")
+                where = selectors.comment_page_query(viewer=request.user, comment=comment)
+                return redirect(f"{back_url}{where}#comment-{comment.pk}")
     return render_error(form)
 
 
@@ -389,7 +379,7 @@ def question_detail(request, question_id: int, slug: str = ""):
             "answers": selectors.answers_for_viewer(
                 viewer=request.user,
                 question=question,
-                page=_page_number(request),
+                page=page_number(request),
                 all_comments_of=_whole_number(request.GET.get("comments")),
             )
             if can_read

@@ -5,6 +5,7 @@ from accounts.permissions import can_read_community
 from community import fragments, selectors
 from community.forms import CommentForm
 from community.models import Reaction
+from community.pagination import page_number
 from community.text import render_member_text
 
 register = template.Library()
@@ -51,8 +52,10 @@ def article_comments(context, article):
     invitation for visitors (who never see members' words or names)."""
     request = context["request"]
     can_read = can_read_community(request.user)
-    comments = selectors.comment_thread(viewer=request.user, article=article) if can_read else []
-    if can_read:
+    comments = (
+        selectors.comment_thread(viewer=request.user, page=page_number(request), article=article) if can_read else []
+    )
+    if can_read and not comments.has_other_pages:
         count = sum((not c.is_removed) + sum(not r.is_removed for r in c.replies.all()) for c in comments)
     else:
         count = selectors.article_comment_count(article=article)

@@ -58,7 +58,7 @@ def test_comment_threads_hide_blocked_authors(member, other_member, third_member
     top = CommentFactory(update=update, author=third_member)
     CommentFactory(update=update, author=other_member, parent=top, text="From the blocked")
     services.member_block(blocker=member, blocked=other_member)
-    thread = selectors.comment_thread(viewer=member, update=update)
+    thread = list(selectors.comment_thread(viewer=member, update=update))
     assert thread == [top] and list(thread[0].replies.all()) == []
 
 
