@@ -2,6 +2,7 @@
 member-written content goes through here, so the rules (members only, blocks) hold everywhere."""
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -163,7 +164,7 @@ def comment_page_query(*, viewer, comment: Comment) -> str:
         .count()
     )
     if top.answer_id:
-        return f"?comments={top.answer_id}" if before >= COMMENTS_SHOWN else ""
+        return answer_page_query(viewer=viewer, answer_id=top.answer_id, whole_thread=before >= COMMENTS_SHOWN)
     page = before // COMMENTS_PER_PAGE + 1
     return f"?page={page}" if page > 1 else ""
 
@@ -197,6 +198,31 @@ def question_for_page(*, question_id: int, viewer=None) -> Question:
 
 ANSWERS_PER_PAGE = 10
 COMMENTS_SHOWN = 3
+
+
+def answer_page_query(*, viewer, answer_id: int, whole_thread: bool = False) -> str:
+    """The query string of the question's page that shows this answer where it ranks now ("" for
+    the first), with its whole comment thread open if asked. Two queries."""
+    answer = Answer.objects.values("question_id", "is_accepted", "helpful_count", "created_at").get(pk=answer_id)
+    # Answers come accepted first, then most helpful, then oldest (Answer.Meta.ordering).
+    same = Q(is_accepted=answer["is_accepted"])
+    ahead = (
+        (Q(is_accepted=True) if not answer["is_accepted"] else Q(pk__in=[]))
+        | (same & Q(helpful_count__gt=answer["helpful_count"]))
+        | (same & Q(helpful_count=answer["helpful_count"], created_at__lt=answer["created_at"]))
+        | (same & Q(helpful_count=answer["helpful_count"], created_at=answer["created_at"], id__lt=answer_id))
+    )
+    before = (
+        Answer.objects.filter(shown_to(viewer), ahead, question_id=answer["question_id"])
+        .exclude(author__in=blocked_member_ids(viewer))
+        .count()
+    )
+    params = {}
+    if (page := before // ANSWERS_PER_PAGE + 1) > 1:
+        params["page"] = page
+    if whole_thread:
+        params["comments"] = answer_id
+    return f"?{urlencode(params)}" if params else ""
 
 
 def answers_for_viewer(*, viewer, question: Question, page: int = 1, all_comments_of: int | None = None) -> ListPage:

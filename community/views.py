@@ -369,7 +369,8 @@ def question_detail(request, question_id: int, slug: str = ""):
             else:
                 messages.success(request, "Thank you: your answer is posted.")
                 after_posting(request, answer, answer.text)
-                return redirect(f"{question.get_absolute_url()}#answer-{answer.pk}")
+                where = selectors.answer_page_query(viewer=request.user, answer_id=answer.pk)
+                return redirect(f"{question.get_absolute_url()}{where}#answer-{answer.pk}")
         status = 400
     return render(
         request,
@@ -410,7 +411,8 @@ def answer_helpful(request, question_id: int, answer_id: int):
         services.helpful_vote_toggle(member=request.user, answer=answer)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    return redirect(f"{answer.question.get_absolute_url()}#answer-{answer.pk}")
+    where = selectors.answer_page_query(viewer=request.user, answer_id=answer.pk)
+    return redirect(f"{answer.question.get_absolute_url()}{where}#answer-{answer.pk}")
 
 
 @community_member_required

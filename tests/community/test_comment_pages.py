@@ -77,3 +77,20 @@ def test_an_articles_comment_count_counts_every_page(member_client, small_pages)
     page = member_client.get(article.get_absolute_url()).content.decode()
     assert "5 comments" in page
     assert 'href="?page=2#comments">Next page</a>' in page
+
+
+def test_a_new_answer_and_a_comment_under_it_open_the_page_of_answers_that_shows_it(member_client, monkeypatch):
+    monkeypatch.setattr(selectors, "ANSWERS_PER_PAGE", 2)
+    answer = AnswerFactory()
+    question = answer.question
+    AnswerFactory(question=question)
+    response = member_client.post(question.get_absolute_url(), {"text": "A third answer, from me."})
+    mine = question.answers.get(text="A third answer, from me.")
+    assert response.url == f"{question.get_absolute_url()}?page=2#answer-{mine.pk}"
+    assert "A third answer, from me." in member_client.get(response.url).content.decode()
+    oldest_first(3, answer=mine, update=None)
+    response = member_client.post(
+        reverse("answer_comment", args=[question.pk, mine.pk]), {"text": "And a fourth comment on it."}
+    )
+    assert response.url.startswith(f"{question.get_absolute_url()}?page=2&comments={mine.pk}#comment-")
+    assert "And a fourth comment on it." in member_client.get(response.url).content.decode()
