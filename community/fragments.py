@@ -42,14 +42,21 @@ class Kind:
     fingerprint: Callable[[object, Context], tuple | None]
 
 
-@once
 def _templates_version() -> str:
-    """A digest of every project template: a deploy that changes one starts new keys."""
+    """A digest of every project template: a deploy that changes one starts new keys. Read once per
+    process, except under DEBUG, where templates change while the development server runs."""
+    return _templates_digest() if settings.DEBUG else _templates_digest_once()
+
+
+def _templates_digest() -> str:
     digest = hashlib.sha256()
     for directory in settings.TEMPLATES[0]["DIRS"]:
         for path in sorted(Path(directory).rglob("*.html")):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+_templates_digest_once = once(_templates_digest)
 
 
 def _member(member) -> tuple:

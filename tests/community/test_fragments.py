@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from community import services
+from community import fragments, services
 from community.models import Answer, Update
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
 from tests.factories import UserFactory
@@ -176,3 +176,13 @@ def test_cached_pages_run_no_more_queries_than_fresh_ones(reader, busy_feed, dja
         page(client, "/activities/")
     with django_assert_max_num_queries(len(fresh.captured_queries)):
         page(client, "/activities/")
+
+
+def test_a_template_edited_under_the_development_server_starts_new_keys(settings, tmp_path):
+    template = tmp_path / "item.html"
+    template.write_text("<p>One</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    settings.DEBUG = True
+    before = fragments._templates_version()
+    template.write_text("<p>Two</p>")
+    assert fragments._templates_version() != before
