@@ -91,6 +91,14 @@ def test_posting_again_after_the_interval_is_fine(member, settings):
     assert Update.objects.count() == 2
 
 
+def test_an_interval_of_zero_never_refuses_even_a_post_saved_at_the_same_moment(member, settings):
+    # Two requests of one member at once: the other one's post can carry a time after this one's.
+    settings.POSTING_MIN_INTERVAL_SECONDS = 0
+    UpdateFactory(author=member, created_at=timezone.now() + timedelta(seconds=1))
+    services.update_create(author=member, text="Posted at the same moment")
+    assert Update.objects.count() == 2
+
+
 def test_new_members_have_a_daily_limit(member, settings):
     settings.DAILY_LIMITS_NEW_MEMBER = {"question": 2, "comment": 2, "update": 2, "answer": 2}
     services.question_ask(author=member, title="My first question about scans?")
