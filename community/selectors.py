@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User, Visibility
+from accounts.models import Profile, User, Visibility
 from accounts.permissions import can_read_community
 from community.models import (
     Answer,
@@ -65,8 +65,22 @@ def blocked_member_ids(viewer) -> list[int]:
     return cached
 
 
+def _unshown(model, shown: set[str], prefix: str) -> list[str]:
+    return [f"{prefix}{f.name}" for f in model._meta.concrete_fields if not (f.primary_key or f.name in shown)]
+
+
+# What a post's byline shows (community/_member_line.html): the name, the picture, and whether the
+# account is still active. The search vector, the password hash and the profile's health fields
+# stay in the database: on the busiest question they were a third of the time spent reading.
+NOT_IN_BYLINE = (
+    "search_vector",
+    *_unshown(User, {"display_name", "is_active"}, "author__"),
+    *_unshown(Profile, {"user", "avatar"}, "author__profile__"),
+)
+
+
 def _with_author(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("author", "author__profile")
+    return queryset.select_related("author", "author__profile").defer(*NOT_IN_BYLINE)
 
 
 def shown_to(viewer) -> Q:
