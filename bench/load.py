@@ -19,6 +19,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -199,6 +200,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--port", type=int, default=8200)
     parser.add_argument("--only", help="run only pages whose name contains this")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run every page this many times, floor included; report medians"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -235,34 +239,42 @@ def main() -> None:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
-    results = {}
+    # One list of runs per page. This machine's speed drifts by 10-20% within minutes: with several
+    # rounds each page's share is taken against the floor of its own round, and medians are shown.
+    runs = {page.name: [] for page in pages}
     try:
         wait_until_up(base + "/healthz")
         with tempfile.TemporaryDirectory() as folder:
-            for page in pages:
-                script = Path(folder) / "page.lua"
-                wrk = {"connections": args.connections, "threads": args.threads}
-                for seconds in (args.warmup, args.seconds):
-                    script.write_text(lua_script(page, sessions))
-                    results[page.name] = run_wrk(base + page.path, script, seconds=seconds, **wrk)
-                row = results[page.name]
-                print(f"  measured {page.name}: {row['rps']:.0f} req/s, {row['errors']} errors", flush=True)
+            for round_number in range(1, args.rounds + 1):
+                for page in pages:
+                    script = Path(folder) / "page.lua"
+                    wrk = {"connections": args.connections, "threads": args.threads}
+                    for seconds in (args.warmup, args.seconds):
+                        script.write_text(lua_script(page, sessions))
+                        row = run_wrk(base + page.path, script, seconds=seconds, **wrk)
+                    row["share"] = row["rps"] / runs[pages[0].name][-1]["rps"] if page is not pages[0] else 1.0
+                    runs[page.name].append(row)
+                    print(
+                        f"  round {round_number}, {page.name}: {row['rps']:.0f} req/s, p99 {row['p99']:.0f} ms, "
+                        f"{row['errors']} errors",
+                        flush=True,
+                    )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    floor = results[pages[0].name]["rps"]
     print()
-    print(f"{args.connections} concurrent connections, {args.seconds} s per page, gunicorn {os.cpu_count()} cores")
+    rounds = f"median of {args.rounds} rounds" if args.rounds > 1 else "one round"
+    print(f"{args.connections} concurrent connections, {args.seconds} s per page, {rounds}, {os.cpu_count()} cores")
     print(f"{'page':<44} {'req/s':>8} {'of floor':>9} {'median ms':>10} {'p99 ms':>8} {'errors':>7}")
     for page in pages:
-        row = results[page.name]
-        share = f"{row['rps'] / floor:.0%}" if floor else "-"
-        print(
-            f"{page.name:<44} {row['rps']:>8.1f} {share:>9} {row['p50']:>10.1f} {row['p99']:>8.1f} {row['errors']:>7}"
-        )
-        if row["errors"]:
-            print(f"{'':<44} first unexpected answer: {row['example']}")
+        rows = runs[page.name]
+        rps, share, p50, p99 = (statistics.median(row[name] for row in rows) for name in ("rps", "share", "p50", "p99"))
+        errors = sum(row["errors"] for row in rows)
+        print(f"{page.name:<44} {rps:>8.1f} {share:>9.0%} {p50:>10.1f} {p99:>8.1f} {errors:>7}")
+        if errors:
+            example = next(row["example"] for row in rows if row["errors"])
+            print(f"{'':<44} first unexpected answer: {example}")
     print(f"gunicorn's log: {log}")
 
 
