@@ -63,7 +63,9 @@ class Command(BaseCommand):
         loaded = scale.load(scale=wanted, password=password, seed=seed, progress=self.stdout.write)
         elapsed = time.monotonic() - started
         self.stdout.write(
-            self.style.SUCCESS(f"Loaded {sum(loaded.rows.values()):,} rows in {elapsed:.0f} s (VACUUM ANALYZE included).")
+            self.style.SUCCESS(
+                f"Loaded {sum(loaded.rows.values()):,} rows in {elapsed:.0f} s (VACUUM ANALYZE included)."
+            )
         )
         if loaded.busy_question_url:
             self.stdout.write(
