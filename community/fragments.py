@@ -4,7 +4,7 @@ nodes.
 
 An item's HTML depends on the item and on who is looking: their own item or not, what they reacted
 to or found helpful, whether they asked the question, the page's address (in "next" links) and the
-"3 days ago" text. The cache key is a digest of all of that (an item's *fingerprint*) plus the
+"3 days ago" text (`age_step`). The cache key is a digest of all of that (an item's *fingerprint*) plus the
 templates themselves, so any change to any of it is a new key: nothing is ever invalidated, stale
 entries simply expire. The one per-request value in the HTML, the CSRF token, is rendered as a
 placeholder and filled in on every read.
@@ -21,11 +21,10 @@ from functools import cache as once
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
 from django.template import Context
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
 
 from community.models import Reaction
 
@@ -59,6 +58,25 @@ def _templates_digest() -> str:
 _templates_digest_once = once(_templates_digest)
 
 
+MINUTE, HOUR, DAY = 60, 60 * 60, 24 * 60 * 60
+
+
+def age_step(created_at) -> tuple[str, int]:
+    """What stands for an item's "3 days ago" text (timesince or naturaltime) in its fingerprint, at a
+    fraction of the cost (the texts of the busiest question were 2 ms of each request). For a given
+    `created_at`, both texts change only at whole minutes after it (whole seconds under a minute);
+    from a day old they show hours at most, from a week days at most. The step changes at each of
+    those moments, so a cached text never outlives its key."""
+    age = int((timezone.now() - created_at).total_seconds())
+    if age < MINUTE:
+        return ("s", age)
+    if age < DAY:
+        return ("m", age // MINUTE)
+    if age < 7 * DAY:
+        return ("h", age // HOUR)
+    return ("d", age // DAY)
+
+
 def _member(member) -> tuple:
     return (member.pk, member.is_active, member.display_name, str(member.profile.avatar))
 
@@ -89,7 +107,7 @@ def _update(update, context: Context) -> tuple:
         *(getattr(update, f"{kind}_count") for kind in Reaction.Kind.values),
         *_moderation(update),
         _member(update.author),
-        timesince(update.created_at),
+        age_step(update.created_at),
         update.author_id == _viewer_pk(context),
         tuple(kind for kind in Reaction.Kind.values if (update.pk, kind) in reacted),
         _page(context),
@@ -104,7 +122,7 @@ def _comment(comment, viewer_pk) -> tuple:
         comment.parent_id,
         *_moderation(comment),
         _member(comment.author),
-        timesince(comment.created_at),
+        age_step(comment.created_at),
         comment.author_id == viewer_pk,
         tuple(_comment(reply, viewer_pk) for reply in comment.replies.all()),
     )
@@ -124,7 +142,7 @@ def _answer(answer, context: Context) -> tuple | None:
         answer.voted,
         *_moderation(answer),
         _member(answer.author),
-        naturaltime(answer.created_at),
+        age_step(answer.created_at),
         answer.author_id == viewer_pk,
         context.get("is_asker"),
         question.pk,

@@ -186,3 +186,49 @@ def test_a_template_edited_under_the_development_server_starts_new_keys(settings
     before = fragments._templates_version()
     template.write_text("<p>Two</p>")
     assert fragments._templates_version() != before
+
+
+def test_an_age_step_never_spans_two_age_texts():
+    """The fingerprint holds `age_step` instead of the "3 days ago" text: two moments in one step
+    must show the same text, or a cached item would keep an old one. Checked over ages from seconds
+    to years, creation times with microseconds, at month ends and across a leap day."""
+    import random
+    from contextlib import contextmanager
+    from datetime import UTC, datetime
+    from unittest import mock
+
+    from django.contrib.humanize.templatetags import humanize
+    from django.utils.timesince import timesince
+
+    @contextmanager
+    def at(moment):
+        class Frozen(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return moment
+
+        with (
+            mock.patch("django.utils.timezone.now", return_value=moment),
+            mock.patch.object(humanize, "datetime", Frozen),
+        ):
+            yield
+
+    def texts(created_at, moment):
+        with at(moment):
+            return fragments.age_step(created_at), timesince(created_at, moment), humanize.naturaltime(created_at)
+
+    rng = random.Random(13)  # noqa: S311 (sample ages, not secrets)
+    starts = [datetime(2024, 1, 31, 23, 59, 59, 999_999, tzinfo=UTC), datetime(2024, 2, 29, 12, tzinfo=UTC)]
+    starts += [datetime(2023, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.uniform(0, 3 * 365 * 86400)) for _ in range(60)]
+    compared = 0
+    for created_at in starts:
+        for _ in range(40):
+            scale = rng.choice([59, 3_600, 86_400, 7 * 86_400, 400 * 86_400])
+            first = created_at + timedelta(seconds=scale * rng.random() * 3)
+            later = first + timedelta(seconds=rng.choice([1, 59, 3_599, 86_399]) * rng.random())
+            step, *shown = texts(created_at, first)
+            later_step, *later_shown = texts(created_at, later)
+            if later_step == step:
+                assert later_shown == shown, (created_at, first, later)
+                compared += 1
+    assert compared > 1000
