@@ -124,7 +124,7 @@ def _comment(comment, viewer_pk) -> tuple:
         _member(comment.author),
         age_step(comment.created_at),
         comment.author_id == viewer_pk,
-        tuple(_comment(reply, viewer_pk) for reply in comment.replies.all()),
+        tuple(_comment(reply, viewer_pk) for reply in getattr(comment, "shown_replies", ())),
     )
 
 

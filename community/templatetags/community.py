@@ -56,7 +56,7 @@ def article_comments(context, article):
         selectors.comment_thread(viewer=request.user, page=page_number(request), article=article) if can_read else []
     )
     if can_read and not comments.has_other_pages:
-        count = sum((not c.is_removed) + sum(not r.is_removed for r in c.replies.all()) for c in comments)
+        count = sum((not c.is_removed) + sum(not r.is_removed for r in c.shown_replies) for c in comments)
     else:
         count = selectors.article_comment_count(article=article)
     return {
