@@ -51,12 +51,13 @@ def _enforce_posting_limits(author: User, kind: str) -> None:
     seconds = settings.POSTING_MIN_INTERVAL_SECONDS
     # 0 turns the interval off: compared anyway, a post the same member's other request saved a
     # moment after `now` was refused with "wait 0 seconds".
-    for model in (Update, Question, Answer, Comment) if seconds > 0 else ():
-        if model.objects.filter(author=author, created_at__gt=now - timedelta(seconds=seconds)).exists():
-            raise PostingLimitReached(
-                f"You are posting very quickly. Please wait {seconds} seconds between posts; "
-                "what you wrote is still here."
-            )
+    if seconds > 0:
+        for model in (Update, Question, Answer, Comment):
+            if model.objects.filter(author=author, created_at__gt=now - timedelta(seconds=seconds)).exists():
+                raise PostingLimitReached(
+                    f"You are posting very quickly. Please wait {seconds} seconds between posts; "
+                    "what you wrote is still here."
+                )
     is_new = author.date_joined > now - timedelta(days=settings.NEW_MEMBER_DAYS)
     limits = settings.DAILY_LIMITS_NEW_MEMBER if is_new else settings.DAILY_LIMITS_MEMBER
     if _daily_count(author, kind, now - timedelta(days=1)) >= limits[kind]:
