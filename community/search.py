@@ -3,25 +3,24 @@ signed-in members only, with the same visibility rules as every other page (visi
 nobody on either side of a block).
 
 PostgreSQL: stored, trigger-maintained tsvectors with GIN indexes, websearch syntax, weighted
-ranking with an exact-title boost, highlighted snippets, synonyms from the treatment catalogue and
+ranking with an exact-title boost (in SQL: see _ranked), highlighted snippets, synonyms from the treatment catalogue and
 the synonym table, and "Did you mean" from trigram similarity. SQLite (local runs): a plain
 case-insensitive text match with the same synonyms and no snippets or suggestions.
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
-    SearchRank,
     SearchVector,
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
-from django.db.models.functions import Greatest, Left
+from django.db.models import FloatField, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -37,7 +36,7 @@ MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
 # "All" is a summary: the best few of each kind, each section linking to its own tab for the rest.
 RESULTS_IN_ALL = 5
-# How many of the newest matches of each kind are ranked (see _candidates). Articles are reviewed
+# How many of the newest matches of each kind are ranked (see _ranked). Articles are reviewed
 # reference pages that stay useful for years: more of them are ranked. Among members' posts the
 # newest matter most, and each of their tables is hundreds of times larger.
 CANDIDATES = {"articles": 300, "posts": 150}
@@ -93,50 +92,24 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _ts_query(query: str, alternatives: list[str]) -> SearchQuery:
-    combined = SearchQuery(query, search_type="websearch", config="english")
-    for alternative in alternatives:
-        combined |= SearchQuery(alternative, search_type="phrase", config="english")
-    return combined
-
-
-class _AllWords(SearchQuery):
-    """A tsquery loosened to a superset of its matches that PostgreSQL estimates right.
-
-    PostgreSQL estimates a phrase as if it were the AND of its words, so for a phrase of common
-    words that rarely stand together it expects thousands of matches, reads the table newest first
-    and ends up reading all of it. A hyphenated word (PD-L1) is a phrase of the whole word and its
-    parts, which always come together, so multiplying their shares underestimates it by far and
-    PostgreSQL reads every match to sort them. Loosened, a phrase chain that starts with a hyphenated
-    word is that word alone, and every other "followed by" is AND. (A SearchQuery, wrapping the exact
-    query, so that `search_vector=` takes it as a query.)
-    """
-
-    template = (
-        "regexp_replace(regexp_replace((%(expressions)s)::text, "
-        "'(''[^'']*-[^'']*'')( <(-|[0-9]+)> ''[^'']*'')+', '\\1', 'g'), '<(-|[0-9]+)>', '&', 'g')::tsquery"
-    )
-
-
-def _loosened(query: str, ts_query: SearchQuery) -> _AllWords | None:
-    """The loosened query when the member typed a phrase ("quoted words" or a hyphenated word), or
-    None. A negated phrase (-"a b") keeps the exact query: loosening it would leave out rows that
-    have both words apart. Synonyms of several words are left to the planner: OR-ed with what was
-    typed, they rarely decide the plan, and bounding them would triple the cost of a plain NSCLC."""
-    has_phrase = '"' in query or any("-" in word.strip("-") for word in WORD.findall(query))
-    if not has_phrase or '-"' in query:
-        return None
-    return _AllWords(ts_query)
+def _has_phrase(query: str) -> bool:
+    """Whether the member typed a phrase ("quoted words" or a hyphenated word) that the ranked
+    statement looks for among the newest rows holding all its words (_ranked). A negated phrase
+    (-"a b") does not count: loosening it would leave out rows that have both words apart. Synonyms
+    of several words are left to the planner: OR-ed with what was typed, they rarely decide the plan,
+    and bounding them would triple the cost of a plain NSCLC."""
+    phrase = '"' in query or any("-" in word.strip("-") for word in WORD.findall(query))
+    return phrase and '-"' not in query
 
 
 @dataclass(frozen=True)
 class _Search:
     query: str
-    # What the text match looks for on SQLite: the query and its other names.
+    # The query and its other names (brand and generic drug names, abbreviations).
     terms: list[str]
-    # PostgreSQL only (None on SQLite).
-    ts_query: SearchQuery | None = None
-    loose: _AllWords | None = None
+    # Ranked full-text search in SQL on PostgreSQL; a plain text match through the ORM otherwise.
+    postgres: bool = False
+    phrase: bool = False
     # Results of each kind (of questions and of answers, say) at most.
     limit: int = RESULTS_PER_KIND
 
@@ -158,20 +131,8 @@ def _without_markdown(text: str) -> str:
 
 
 def _highlight(text: str) -> SafeString:
-    # SearchHeadline returns the stored text unescaped: escape all of it, then mark the matches.
+    # ts_headline returns the stored text unescaped: escape all of it, then mark the matches.
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
-
-
-def _headline(field_name: str, ts_query: SearchQuery) -> SearchHeadline:
-    return SearchHeadline(
-        Left(field_name, SNIPPET_SOURCE),
-        ts_query,
-        config="english",
-        start_sel=START,
-        stop_sel=STOP,
-        max_words=35,
-        min_words=15,
-    )
 
 
 def _text_match(fields: list[str], terms: list[str]) -> Q:
@@ -182,79 +143,179 @@ def _text_match(fields: list[str], terms: list[str]) -> Q:
     return match
 
 
-def _candidates(queryset, search: _Search, title_field: str | None, title_min: int, limit: int) -> Q:
-    """The rows worth ranking: the `limit` newest matches plus any whose title is the query.
+# Ranked search is written in SQL. Built through the ORM, its five nested statements (candidates,
+# a union for exact titles, rank, snippet) cost about three quarters of a search's Python time to
+# compose and compile, more than PostgreSQL took to run them.
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One kind of content for the ranked statement. In `visible`, `t` is a row of `model` (with
+    what `visible_joins` adds); in `shown`, `s` is a row being shown (with `shown_joins`)."""
+
+    model: type
+    visible: str
+    shown: str
+    snippet: str
+    visible_joins: str = ""
+    shown_joins: str = ""
+    # A title equal to the query is always a candidate and ranks first; titles shorter than
+    # `title_min` cannot be equal, so the lookup is skipped.
+    title: str | None = None
+    title_min: int = 0
+    candidates: int = CANDIDATES["posts"]
+
+
+# What every member sees of members' posts: visible, and nobody on either side of a block.
+_POSTED = "t.moderation_state = %(visible)s AND NOT (t.author_id = ANY(%(blocked)s))"
+_USER = User._meta.db_table
+_QUESTION = Question._meta.db_table
+
+ARTICLES = _Table(
+    Article,
+    # articles.selectors.published_articles()
+    visible="t.status = %(published)s AND t.published_at <= %(now)s",
+    shown="s.title, s.slug, s.summary",
+    snippet="body",
+    title="title",
+    candidates=CANDIDATES["articles"],
+)
+QUESTIONS = _Table(
+    Question,
+    visible=_POSTED,
+    shown="s.id, s.title, s.slug, s.answer_count",
+    snippet="details",
+    title="title",
+    title_min=Question.TITLE_MIN,
+)
+ANSWERS = _Table(
+    Answer,
+    visible=f"{_POSTED} AND asked.moderation_state = %(visible)s",
+    visible_joins=f"JOIN {_QUESTION} asked ON asked.id = t.question_id",
+    shown="s.id, q.id AS question_id, q.title, q.slug",
+    shown_joins=f"JOIN {_QUESTION} q ON q.id = s.question_id",
+    snippet="text",
+)
+UPDATES = _Table(
+    Update,
+    visible=_POSTED,
+    shown="s.id, u.display_name",
+    shown_joins=f"JOIN {_USER} u ON u.id = s.author_id",
+    snippet="text",
+)
+COMMENTS = _Table(
+    Comment,
+    visible=f"{_POSTED} AND NOT t.is_removed",
+    shown="s.id, u.display_name, a.slug AS article_slug, s.update_id, s.answer_id, q.id AS question_id, q.slug",
+    shown_joins=(
+        f"JOIN {_USER} u ON u.id = s.author_id "
+        f"LEFT JOIN {Article._meta.db_table} a ON a.id = s.article_id "
+        f"LEFT JOIN {Answer._meta.db_table} ans ON ans.id = s.answer_id "
+        f"LEFT JOIN {_QUESTION} q ON q.id = ans.question_id"
+    ),
+    snippet="text",
+)
+
+
+def _tsquery(search: _Search) -> str:
+    """What the member typed, in websearch syntax ("quoted phrases", -excluded words, or), OR-ed
+    with each of its other names as a phrase."""
+    others = [f"phraseto_tsquery('english', %(other_name_{i})s)" for i in range(len(search.terms) - 1)]
+    return "(" + " || ".join(["websearch_to_tsquery('english', %(query)s)", *others]) + ")"
+
+
+def _all_words(tsquery: str) -> str:
+    """The tsquery loosened to a superset of its matches that PostgreSQL estimates right.
+
+    PostgreSQL estimates a phrase as if it were the AND of its words, so for a phrase of common
+    words that rarely stand together it expects thousands of matches, reads the table newest first
+    and ends up reading all of it. A hyphenated word (PD-L1) is a phrase of the whole word and its
+    parts, which always come together, so multiplying their shares underestimates it by far and
+    PostgreSQL reads every match to sort them. Loosened, a phrase chain that starts with a hyphenated
+    word is that word alone, and every other "followed by" is AND.
+    """
+    return (
+        f"regexp_replace(regexp_replace(({tsquery})::text, %(hyphen_chain)s, '\\1', 'g'), "
+        "%(followed_by)s, '&', 'g')::tsquery"
+    )
+
+
+def _parameters(search: _Search, blocked: list[int]) -> dict:
+    return {
+        "query": search.query,
+        **{f"other_name_{i}": name for i, name in enumerate(search.terms[1:])},
+        "hyphen_chain": r"('[^']*-[^']*')( <(-|[0-9]+)> '[^']*')+",
+        "followed_by": r"<(-|[0-9]+)>",
+        "headline": f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15",
+        "limit": search.limit,
+        "visible": ModerationState.VISIBLE,
+        "blocked": blocked,
+        "published": Article.Status.PUBLISHED,
+        "now": timezone.now(),
+    }
+
+
+def _ranked(table: _Table, search: _Search, blocked: list[int]) -> list[dict]:
+    """The `search.limit` best matches of `table` that the viewer may see, best first, each with
+    what `table.shown` names and a highlighted snippet.
 
     Ranking and snippets read every matching row's vector and text, which for a common word on a
-    large site means hundreds of thousands of rows; the newest matches are found from the indexes
-    alone, so only they are ranked. Exact title matches (which the rank boosts to the top) are always
-    kept. Below `limit` matches every match is ranked.
-
-    A phrase is looked for only among the PHRASE_WINDOW newest rows that hold all its words, so a
-    phrase of common words costs a bounded read instead of a scan of the whole table.
+    large site means hundreds of thousands of rows, so only candidates are ranked: the newest
+    `table.candidates` matches (found from the indexes alone) and any row titled exactly as the
+    query. A phrase is looked for only among the PHRASE_WINDOW newest rows holding all its words, so
+    a phrase of common words costs a bounded read instead of a scan of the whole table. The best
+    are chosen by rank alone, so that only the rows shown are joined and headlined.
     """
-    if search.loose is None:
-        matches = queryset.filter(search_vector=search.ts_query)
-    else:
-        recent = queryset.model.objects.filter(search_vector=search.loose).order_by("-pk").values("pk")
-        # The exact query is checked row by row on those rows: written as a CASE, which no index
+    name = table.model._meta.db_table
+    tsquery = _tsquery(search)
+    if search.phrase:
+        # The exact query is checked row by row on the window: written as a CASE, which no index
         # answers, so that PostgreSQL cannot choose to read every match of a misestimated phrase.
-        exact = Case(When(search_vector=search.ts_query, then=Value(True)), default=Value(False))
-        matches = queryset.filter(exact, pk__in=recent[:PHRASE_WINDOW])
-    keep = matches.order_by("-pk").values("pk")[:limit]
-    # Titles shorter than the model allows cannot equal the query: skip a lookup that finds nothing.
-    # The title alone is compared (an indexed lookup), not the vector: a title that is exactly what
-    # the member typed is worth showing.
-    if title_field and len(search.query) >= title_min:
-        keep = keep.union(queryset.filter(**{f"{title_field}__iexact": search.query}).order_by().values("pk")[:limit])
-    return Q(pk__in=keep)
+        window = f"SELECT id FROM {name} WHERE search_vector @@ {_all_words(tsquery)} ORDER BY id DESC"  # noqa: S608
+        match = f"t.id IN ({window} LIMIT {PHRASE_WINDOW}) AND CASE WHEN t.search_vector @@ {tsquery} THEN true END"
+    else:
+        match = f"t.search_vector @@ {tsquery}"
+    rank = f"ts_rank(t.search_vector, {tsquery})"
+    if table.title:
+        # Compared on the title alone (an indexed lookup), not the vector.
+        title_is_query = f"UPPER(t.{table.title}::text) = UPPER(%(query)s)"
+        rank += f" + CASE WHEN {title_is_query} THEN 1 ELSE 0 END"
+    # Ranked as they are read: PostgreSQL computes the rank only of the rows the limit lets through.
+    ranked = f"SELECT t.id, {rank} AS rank FROM {name} t {table.visible_joins} WHERE {table.visible}"  # noqa: S608
+    candidates = f"({ranked} AND {match} ORDER BY t.id DESC LIMIT {table.candidates})"
+    if table.title and len(search.query) >= table.title_min:
+        candidates += f" UNION ({ranked} AND {title_is_query} LIMIT {table.candidates})"
+    # Only this module's constants are written into the statement; what the member typed is a parameter.
+    statement = f"""
+        SELECT {table.shown},
+               ts_headline('english', LEFT(s.{table.snippet}, {SNIPPET_SOURCE}), {tsquery}, %(headline)s) AS snippet
+        FROM (SELECT id, rank FROM ({candidates}) c ORDER BY rank DESC, id DESC LIMIT %(limit)s) best
+        JOIN {name} s ON s.id = best.id {table.shown_joins}
+        ORDER BY best.rank DESC, best.id DESC
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, _parameters(search, blocked))
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _ranked(
-    visible,
-    shown,
-    search: _Search,
-    title_field: str | None,
-    snippet_field: str,
-    title_min: int = 0,
-    limit: int = CANDIDATES["posts"],
-):
-    """The `search.limit` best of the candidates from `visible`, read through `shown` (what a
-    result displays), with rank and snippet. Visibility is applied once, to the candidates."""
-    rank = SearchRank(F("search_vector"), search.ts_query)
-    if title_field:
-        rank = rank + Case(When(**{f"{title_field}__iexact": search.query}, then=Value(1.0)), default=Value(0.0))
-    # The candidates already match: filtering the vector again here would make PostgreSQL read every
-    # match through the index instead of fetching the candidates by primary key. The best are chosen
-    # by rank alone first, so that only the rows shown are joined to what they link to and headlined.
-    best = (
-        visible.model.objects.filter(_candidates(visible, search, title_field, title_min, limit))
-        .annotate(rank=rank)
-        .order_by("-rank", "-pk")
-        .values("pk")[: search.limit]
-    )
-    return (
-        shown.filter(pk__in=best)
-        .annotate(rank=rank, snippet=_headline(snippet_field, search.ts_query))
-        .order_by("-rank", "-pk")
-    )
+def _question_url(question_id: int, slug: str) -> str:
+    return Question(pk=question_id, slug=slug).get_absolute_url()
 
 
 def _search_articles(search: _Search) -> list[Result]:
-    articles = article_selectors.published_articles()
-    if search.ts_query is not None:
-        rows = _ranked(
-            articles,
-            Article.objects.only("title", "slug", "summary"),
-            search,
-            "title",
-            "body",
-            limit=CANDIDATES["articles"],
-        )
+    if search.postgres:
         return [
-            Result("articles", a.title, a.get_absolute_url(), _highlight(_without_markdown(a.snippet)), a.summary)
-            for a in rows
+            Result(
+                "articles",
+                row["title"],
+                Article(slug=row["slug"]).get_absolute_url(),
+                _highlight(_without_markdown(row["snippet"])),
+                row["summary"],
+            )
+            for row in _ranked(ARTICLES, search, blocked=[])
         ]
+    articles = article_selectors.published_articles()
     rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
     return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[: search.limit]]
 
@@ -264,22 +325,31 @@ def _visible_to(blocked: list[int], queryset):
 
 
 def _search_questions(blocked, search: _Search) -> list[Result]:
+    if search.postgres:
+        found = [
+            Result(
+                "questions",
+                row["title"],
+                _question_url(row["id"], row["slug"]),
+                _highlight(row["snippet"]),
+                _answers(row["answer_count"]),
+            )
+            for row in _ranked(QUESTIONS, search, blocked)
+        ]
+        found += [
+            Result(
+                "questions",
+                f"An answer to “{row['title']}”",
+                f"{_question_url(row['question_id'], row['slug'])}#answer-{row['id']}",
+                _highlight(row["snippet"]),
+            )
+            for row in _ranked(ANSWERS, search, blocked)
+        ]
+        return found
     questions = _visible_to(blocked, Question.objects.all())
     answers = _visible_to(blocked, Answer.objects.select_related("question")).filter(
         question__moderation_state=ModerationState.VISIBLE
     )
-    if search.ts_query is not None:
-        shown_questions = Question.objects.only("title", "slug", "answer_count")
-        shown_answers = Answer.objects.select_related("question").only("question__title", "question__slug")
-        found = [
-            Result("questions", q.title, q.get_absolute_url(), _highlight(q.snippet), _answers(q.answer_count))
-            for q in _ranked(questions, shown_questions, search, "title", "details", Question.TITLE_MIN)
-        ]
-        found += [
-            Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), _highlight(a.snippet))
-            for a in _ranked(answers, shown_answers, search, None, "text")
-        ]
-        return found
     rows = questions.filter(_text_match(["title", "details"], search.terms)).order_by("-created_at")
     found = [
         Result("questions", q.title, q.get_absolute_url(), meta=_answers(q.answer_count)) for q in rows[: search.limit]
@@ -292,48 +362,55 @@ def _search_questions(blocked, search: _Search) -> list[Result]:
     return found
 
 
+def _comment_target_url(row: dict) -> str:
+    if row["article_slug"] is not None:
+        return Article(slug=row["article_slug"]).get_absolute_url()
+    if row["update_id"] is not None:
+        return Update(pk=row["update_id"]).get_absolute_url()
+    return f"{_question_url(row['question_id'], row['slug'])}#answer-{row['answer_id']}"
+
+
 def _search_updates(blocked, search: _Search) -> list[Result]:
+    if search.postgres:
+        found = [
+            Result(
+                "updates",
+                f"An update from {row['display_name']}",
+                Update(pk=row["id"]).get_absolute_url(),
+                _highlight(row["snippet"]),
+            )
+            for row in _ranked(UPDATES, search, blocked)
+        ]
+        found += [
+            Result(
+                "updates",
+                f"A comment from {row['display_name']}",
+                f"{_comment_target_url(row)}#comment-{row['id']}",
+                _highlight(row["snippet"]),
+            )
+            for row in _ranked(COMMENTS, search, blocked)
+        ]
+        return found
     updates = _visible_to(blocked, Update.objects.select_related("author"))
     comments = _visible_to(
         blocked, Comment.objects.select_related("author", "article", "update", "answer__question")
     ).filter(is_removed=False)
-    if search.ts_query is not None:
-        # Only what a result shows: rows joined in for a link would otherwise bring their whole text
-        # and search vector along.
-        shown_updates = Update.objects.select_related("author").only("author__display_name")
-        shown_comments = Comment.objects.select_related("author", "article", "update", "answer__question").only(
-            "author__display_name", "article__slug", "update__id", "answer__question__title", "answer__question__slug"
-        )
-        update_rows = _ranked(updates, shown_updates, search, None, "text")
-        comment_rows = _ranked(comments, shown_comments, search, None, "text")
-        snippets = {id(row): _highlight(row.snippet) for row in [*update_rows, *comment_rows]}
-    else:
-        update_rows = updates.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
-        comment_rows = comments.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
-        snippets = {}
+    update_rows = updates.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
+    comment_rows = comments.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
     found = [
-        Result(
-            "updates",
-            f"An update from {u.author.display_name}",
-            u.get_absolute_url(),
-            snippets.get(id(u), mark_safe("")),
-            "" if id(u) in snippets else _short(u.text),
-        )
+        Result("updates", f"An update from {u.author.display_name}", u.get_absolute_url(), meta=_short(u.text))
         for u in update_rows
     ]
-    for c in comment_rows:
-        target = c.target
-        if target is None:
-            continue
-        found.append(
-            Result(
-                "updates",
-                f"A comment from {c.author.display_name}",
-                f"{target.get_absolute_url()}#comment-{c.pk}",
-                snippets.get(id(c), mark_safe("")),
-                "" if id(c) in snippets else _short(c.text),
-            )
+    found += [
+        Result(
+            "updates",
+            f"A comment from {c.author.display_name}",
+            f"{c.target.get_absolute_url()}#comment-{c.pk}",
+            meta=_short(c.text),
         )
+        for c in comment_rows
+        if c.target is not None
+    ]
     return found
 
 
@@ -357,7 +434,7 @@ def _search_members(blocked, search: _Search) -> list[Result]:
     # Names and locations are matched in their own tables and joined by UNION, so that each lookup
     # can use its own index (accounts migration 0011); one OR across the two tables reads every
     # member and profile.
-    if search.ts_query is not None:
+    if search.postgres:
         starts = _word_starts(search.terms)
         by_name = User.objects.annotate(words=_words_of("display_name")).filter(words=starts).values("pk")
         by_location = (
@@ -461,11 +538,10 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
     found = _Search(
         query=query,
         terms=[query, *outcome.expanded],
+        postgres=_postgres(),
+        phrase=_has_phrase(query),
         limit=RESULTS_IN_ALL if kind == "all" else RESULTS_PER_KIND,
     )
-    if _postgres():
-        ts_query = _ts_query(query, outcome.expanded)
-        found = replace(found, ts_query=ts_query, loose=_loosened(query, ts_query))
     member = can_read_community(viewer)
     if kind in ("all", "articles"):
         outcome.results["articles"] = _search_articles(found)
