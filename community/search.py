@@ -38,8 +38,11 @@ RESULTS_PER_KIND = 20
 RESULTS_IN_ALL = 5
 # How many of the newest matches of each kind are ranked (see _ranked). Articles are reviewed
 # reference pages that stay useful for years: more of them are ranked. Among members' posts the
-# newest matter most, and each of their tables is hundreds of times larger.
+# newest matter most, and each of their tables is hundreds of times larger. "All" ranks fewer posts
+# for its five of each kind: reading the candidates is most of what a search costs PostgreSQL
+# (the newest 150 matches of "side effects" are among the newest 16,600 comments).
 CANDIDATES = {"articles": 300, "posts": 150}
+CANDIDATES_IN_ALL = {"articles": 300, "posts": 50}
 # A query with a phrase is looked for among this many of the newest rows holding all its words.
 PHRASE_WINDOW = 1000
 # Snippets come from the start of a text: headlining whole long texts (every word parsed and
@@ -110,8 +113,9 @@ class _Search:
     # Ranked full-text search in SQL on PostgreSQL; a plain text match through the ORM otherwise.
     postgres: bool = False
     phrase: bool = False
-    # Results of each kind (of questions and of answers, say) at most.
+    # Results of each kind (of questions and of answers, say) at most, ranked among how many.
     limit: int = RESULTS_PER_KIND
+    candidates: dict[str, int] = field(default_factory=lambda: CANDIDATES)
 
 
 def _answers(count: int) -> str:
@@ -163,7 +167,7 @@ class _Table:
     # `title_min` cannot be equal, so the lookup is skipped.
     title: str | None = None
     title_min: int = 0
-    candidates: int = CANDIDATES["posts"]
+    candidates: str = "posts"
 
 
 # What every member sees of members' posts: visible, and nobody on either side of a block.
@@ -178,7 +182,7 @@ ARTICLES = _Table(
     shown="s.title, s.slug, s.summary",
     snippet="body",
     title="title",
-    candidates=CANDIDATES["articles"],
+    candidates="articles",
 )
 QUESTIONS = _Table(
     Question,
@@ -261,7 +265,7 @@ def _ranked(table: _Table, search: _Search, blocked: list[int]) -> list[dict]:
 
     Ranking and snippets read every matching row's vector and text, which for a common word on a
     large site means hundreds of thousands of rows, so only candidates are ranked: the newest
-    `table.candidates` matches (found from the indexes alone) and any row titled exactly as the
+    `search.candidates[table.candidates]` matches (found from the indexes alone) and any row titled exactly as the
     query. A phrase is looked for only among the PHRASE_WINDOW newest rows holding all its words, so
     a phrase of common words costs a bounded read instead of a scan of the whole table. The best
     are chosen by rank alone, so that only the rows shown are joined and headlined.
@@ -282,9 +286,10 @@ def _ranked(table: _Table, search: _Search, blocked: list[int]) -> list[dict]:
         rank += f" + CASE WHEN {title_is_query} THEN 1 ELSE 0 END"
     # Ranked as they are read: PostgreSQL computes the rank only of the rows the limit lets through.
     ranked = f"SELECT t.id, {rank} AS rank FROM {name} t {table.visible_joins} WHERE {table.visible}"  # noqa: S608
-    candidates = f"({ranked} AND {match} ORDER BY t.id DESC LIMIT {table.candidates})"
+    limit = search.candidates[table.candidates]
+    candidates = f"({ranked} AND {match} ORDER BY t.id DESC LIMIT {limit})"
     if table.title and len(search.query) >= table.title_min:
-        candidates += f" UNION ({ranked} AND {title_is_query} LIMIT {table.candidates})"
+        candidates += f" UNION ({ranked} AND {title_is_query} LIMIT {limit})"
     # Only this module's constants are written into the statement; what the member typed is a parameter.
     statement = f"""
         SELECT {table.shown},
@@ -541,6 +546,7 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
         postgres=_postgres(),
         phrase=_has_phrase(query),
         limit=RESULTS_IN_ALL if kind == "all" else RESULTS_PER_KIND,
+        candidates=CANDIDATES_IN_ALL if kind == "all" else CANDIDATES,
     )
     member = can_read_community(viewer)
     if kind in ("all", "articles"):

@@ -315,3 +315,18 @@ def test_search_runs_the_same_statements_for_words_and_phrases_however_many_rows
     for _ in range(5):
         add_rows()
     assert statements("tired") == statements('"tired today"') == few
+
+
+@postgres_only
+def test_only_the_newest_matches_are_ranked_and_all_ranks_fewer_than_a_tab(member, monkeypatch):
+    monkeypatch.setitem(site_search.CANDIDATES_IN_ALL, "posts", 2)
+    monkeypatch.setitem(site_search.CANDIDATES, "posts", 4)
+    best = UpdateFactory(text="Scanxiety, scanxiety, scanxiety: the week before every scan.")
+    for n in range(3):
+        UpdateFactory(text=f"A little scanxiety today ({n}).")
+    in_all = urls(site_search.search(viewer=member, raw_query="scanxiety"), "updates")
+    in_tab = [
+        r.url for r in site_search.search(viewer=member, raw_query="scanxiety", kind="updates").results["updates"]
+    ]
+    assert len(in_all) == 2 and best.get_absolute_url() not in in_all
+    assert len(in_tab) == 4 and in_tab[0] == best.get_absolute_url()
