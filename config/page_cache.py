@@ -6,9 +6,11 @@ Anything else (a member, a flash message, a session the view wrote to, a status 
 goes straight to the view and is never stored, so a member never receives a cached page and a
 visitor never receives a page rendered for a member.
 
-Two per-request values live in a visitor page: the CSRF token of the subscribe form and the CSP
-nonce of its scripts. They are stored as placeholders and filled in for each request, so the
-cached copy is the same for every visitor and still passes CSRF and CSP checks.
+One per-request value lives in a visitor page: the CSP nonce of its scripts. It is stored as a
+placeholder and filled in for each request, so the cached copy is the same for every visitor and
+still passes the CSP check. A page holding a CSRF token is never stored: the token belongs to one
+visitor's cookie. (The visitor pages' only form, "new articles by email", needs none: see
+accounts.views.subscribe. So visitors get these pages without a cookie.)
 
 Pages name the groups they depend on ("articles", "article:<slug>"). Each group has a generation
 token in the cache and a page is stored with the tokens it was rendered under, so `invalidate()`
@@ -18,7 +20,6 @@ restart) is replaced by a new random one: an old page can never come back.
 """
 
 import hashlib
-import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -28,11 +29,8 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.csp import LazyNonce
 
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-CSRF_PLACEHOLDER = b"__kindred_csrf_token__"
 NONCE_PLACEHOLDER = b"__kindred_csp_nonce__"
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Robots-Tag", "Link")
 
@@ -89,7 +87,7 @@ def _nonce_if_used(request: HttpRequest) -> bytes | None:
 
 
 def _for_cache(request: HttpRequest, response: HttpResponse, generations: list[str]) -> dict:
-    content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    content = response.content
     if nonce := _nonce_if_used(request):
         content = content.replace(b'nonce="' + nonce + b'"', b'nonce="' + NONCE_PLACEHOLDER + b'"')
     headers = {name: response[name] for name in STORED_HEADERS if name in response}
@@ -98,8 +96,6 @@ def _for_cache(request: HttpRequest, response: HttpResponse, generations: list[s
 
 def _from_cache(request: HttpRequest, stored: dict) -> HttpResponse:
     content = stored["content"]
-    if CSRF_PLACEHOLDER in content:
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     if NONCE_PLACEHOLDER in content:
         content = content.replace(NONCE_PLACEHOLDER, str(request._csp_nonce).encode())
     response = HttpResponse(content)
@@ -114,6 +110,8 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        # get_token() was called: the page holds a CSRF token tied to this visitor's cookie.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not (session is not None and session.modified)
         and not response.has_header("Cache-Control")
     )

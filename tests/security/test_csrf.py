@@ -1,4 +1,5 @@
-"""Every POST endpoint refuses a request without a CSRF token, except RFC 8058 one-click unsubscribe."""
+"""Every POST endpoint refuses a request without a CSRF token, except RFC 8058 one-click unsubscribe
+and the "new articles by email" form, which act for nobody signed in (accounts.views)."""
 
 import re
 
@@ -59,7 +60,7 @@ def test_every_post_endpoint_refuses_a_request_without_a_token(member):
             client.force_login(member)
         before = snapshot()
         for url in urls:
-            if url.startswith("/unsubscribe/"):
+            if url.startswith(("/unsubscribe/", "/subscribe/")):
                 continue
             response = client.post(url, {"text": "hello", "email": "new@example.com", "action": "approve"})
             assert response.status_code in (403, 405), (url, logged_in, response.status_code)
@@ -72,3 +73,17 @@ def test_one_click_unsubscribe_accepts_a_post_without_a_token(member):
     token = tokens.member_unsubscribe_token(member, tokens.LIST_DIGEST)
     response = client.post(f"/unsubscribe/{token}/")
     assert response.status_code == 200
+
+
+def test_the_subscribe_form_needs_no_token_and_acts_for_nobody(member, django_capture_on_commit_callbacks):
+    from accounts.models import NewsletterSubscription
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/subscribe/", {"name": "Lena", "email": "lena@example.com"})
+    assert response.status_code == 302
+    subscription = NewsletterSubscription.objects.get(email="lena@example.com")
+    # Signed in or not, the post only asks for a confirmation email to the address given.
+    assert subscription.confirmed_at is None
+    assert subscription.user is None
