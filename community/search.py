@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchVector,
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
@@ -419,56 +418,68 @@ def _search_updates(blocked, search: _Search) -> list[Result]:
     return found
 
 
-def _word_starts(terms: list[str]) -> SearchQuery:
-    """A tsquery in which every word of a term must start a word (`marg` finds Margaret); any
-    term will do. Only letters and digits reach the query, so nothing typed can break its syntax."""
+def _word_starts(terms: list[str]) -> str:
+    """A tsquery (as text) in which every word of a term must start a word (`marg` finds
+    Margaret); any term will do. Only letters and digits reach the query, so nothing typed can
+    break its syntax."""
     alternatives = []
     for term in terms:
         words = [re.sub(r"[\W_]+", "", word) for word in WORD.findall(term.lower())]
         if words := [word for word in words if word]:
             alternatives.append("(" + " & ".join(f"{word}:*" for word in words) + ")")
-    return SearchQuery(" | ".join(alternatives), search_type="raw", config="simple")
+    return " | ".join(alternatives)
 
 
-def _words_of(field_name: str) -> SearchVector:
-    # The expression accounts migration 0011 indexes.
-    return SearchVector(field_name, config="simple")
+# Names and locations are matched in their own tables and joined by UNION, so that each lookup can
+# use its own index (accounts migration 0011, on exactly these expressions); one OR across the two
+# tables reads every member and profile.
+_MEMBERS = f"""
+    SELECT u.id, u.display_name, p.location, p.location_visibility
+    FROM {_USER} u JOIN {Profile._meta.db_table} p ON p.user_id = u.id
+    WHERE u.id IN (
+        SELECT id FROM {_USER}
+        WHERE to_tsvector('simple'::regconfig, COALESCE(display_name, '')::text) @@ to_tsquery('simple', %(starts)s)
+        UNION
+        SELECT user_id FROM {Profile._meta.db_table}
+        WHERE to_tsvector('simple'::regconfig, COALESCE(location, '')::text) @@ to_tsquery('simple', %(starts)s)
+          AND location_visibility = %(shared)s
+    )
+    AND u.is_active AND u.banned_at IS NULL AND p.discoverable AND NOT (u.id = ANY(%(blocked)s))
+    ORDER BY u.display_name LIMIT %(limit)s
+"""  # noqa: S608
 
 
 def _search_members(blocked, search: _Search) -> list[Result]:
-    # Names and locations are matched in their own tables and joined by UNION, so that each lookup
-    # can use its own index (accounts migration 0011); one OR across the two tables reads every
-    # member and profile.
     if search.postgres:
         starts = _word_starts(search.terms)
-        by_name = User.objects.annotate(words=_words_of("display_name")).filter(words=starts).values("pk")
-        by_location = (
-            Profile.objects.annotate(words=_words_of("location"))
-            .filter(words=starts, location_visibility=Visibility.MEMBERS)
-            .values("user_id")
-        )
+        if not starts:
+            return []
+        parameters = {"starts": starts, "shared": Visibility.MEMBERS, "blocked": blocked, "limit": search.limit}
+        with connection.cursor() as cursor:
+            cursor.execute(_MEMBERS, parameters)
+            rows = cursor.fetchall()
     else:
         by_name = User.objects.filter(_text_match(["display_name"], search.terms)).values("pk")
         by_location = Profile.objects.filter(
             _text_match(["location"], search.terms), location_visibility=Visibility.MEMBERS
         ).values("user_id")
-    rows = (
-        User.objects.filter(
-            pk__in=by_name.union(by_location), is_active=True, banned_at__isnull=True, profile__discoverable=True
+        members = (
+            User.objects.filter(
+                pk__in=by_name.union(by_location), is_active=True, banned_at__isnull=True, profile__discoverable=True
+            )
+            .exclude(pk__in=blocked)
+            .values_list("pk", "display_name", "profile__location", "profile__location_visibility")
+            .order_by("display_name")
         )
-        .exclude(pk__in=blocked)
-        .select_related("profile")
-        .only("display_name", "profile__location", "profile__location_visibility")
-        .order_by("display_name")[: search.limit]
-    )
+        rows = members[: search.limit]
     return [
         Result(
             "members",
-            m.display_name,
-            m.get_absolute_url(),
-            meta=m.profile.location if m.profile.location_visibility == Visibility.MEMBERS else "",
+            name,
+            User(pk=pk).get_absolute_url(),
+            meta=location if visibility == Visibility.MEMBERS else "",
         )
-        for m in rows
+        for pk, name, location, visibility in rows
     ]
 
 
