@@ -17,10 +17,15 @@ threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak never grows into an outage; not so often that
-# re-importing Django (a second of CPU) shows in the load benchmark: at 2,000 it did 23 times in 3 minutes.
-max_requests = 10000
-max_requests_jitter = 1000
+# The application is imported once, by the master, and every worker starts as a copy of it. Without
+# this, each worker imported Django itself, a second of CPU, also each time max_requests recycled
+# it: under load all five reached the limit within ten seconds of each other, and the page measured
+# then stalled (p99 460-630 ms, bench/RESULTS.md). The import opens no connection, so none is shared.
+# A deploy restarts gunicorn (a reload signal would keep the old code).
+preload_app = True
+# Recycle workers now and then so a slow leak never grows into an outage.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10000))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
@@ -35,11 +40,15 @@ health_bind = os.environ.get("GUNICORN_HEALTH_BIND", "")
 
 
 def when_ready(server):
+    # Everything the master imported lives as long as the workers copied from it. Frozen before they
+    # are, the collector never walks it: a full collection on the busiest question took 90 ms before
+    # freezing and under 20 after, and walking it would copy every page a worker shares with the master.
+    gc.collect()
+    gc.freeze()
     if not health_bind:
         return
-    # Settings only, no django.setup(): the master must not open connections its workers inherit;
-    # each check opens and closes its own database connection.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Each check opens and closes its own database connection: the master keeps none for its
+    # workers to inherit.
     from config.health import serve_in_background
 
     serve_in_background(health_bind)
@@ -47,8 +56,6 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    # What a worker imported at start-up (Django, the URL map, templates: 140,000 objects) lives as long
-    # as the worker. Frozen, the collector stops walking it: a full collection on the busiest question
-    # took 90 ms and now takes under 20 (bench/RESULTS.md).
+    # And what the worker itself set up (the URL map, templates) lives as long as the worker.
     gc.collect()
     gc.freeze()
