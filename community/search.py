@@ -274,8 +274,12 @@ def _ranked(table: _Table, search: _Search, blocked: list[int]) -> list[dict]:
     if search.phrase:
         # The exact query is checked row by row on the window: written as a CASE, which no index
         # answers, so that PostgreSQL cannot choose to read every match of a misestimated phrase.
-        window = f"SELECT id FROM {name} WHERE search_vector @@ {_all_words(tsquery)} ORDER BY id DESC"  # noqa: S608
-        match = f"t.id IN ({window} LIMIT {PHRASE_WINDOW}) AND CASE WHEN t.search_vector @@ {tsquery} THEN true END"
+        # ARRAY(...) reads the window once, before the scan, and its rows are then fetched by key. As an
+        # IN (subquery), PostgreSQL could instead walk the table newest first down to the window's
+        # oldest row (113,000 answers for "stage four", 280 ms).
+        window = f"SELECT id FROM {name} WHERE search_vector @@ {_all_words(tsquery)}"  # noqa: S608
+        match = f"t.id = ANY(ARRAY({window} ORDER BY id DESC LIMIT {PHRASE_WINDOW}))"
+        match += f" AND CASE WHEN t.search_vector @@ {tsquery} THEN true END"
     else:
         match = f"t.search_vector @@ {tsquery}"
     rank = f"ts_rank(t.search_vector, {tsquery})"
