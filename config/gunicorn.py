@@ -39,7 +39,24 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 health_bind = os.environ.get("GUNICORN_HEALTH_BIND", "")
 
 
+def _warm_up() -> None:
+    """Do in the master what Django otherwise does on a worker's first request: import every view
+    (the URL map) and compile every template. A new worker's first page took 555 ms without this.
+    Neither opens a connection."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().reverse_dict  # noqa: B018 (imports the URL map and builds its reverse index)
+    folder = Path(settings.BASE_DIR) / "templates"
+    for path in folder.rglob("*.html"):
+        get_template(str(path.relative_to(folder)))
+
+
 def when_ready(server):
+    _warm_up()
     # Everything the master imported lives as long as the workers copied from it. Frozen before they
     # are, the collector never walks it: a full collection on the busiest question took 90 ms before
     # freezing and under 20 after, and walking it would copy every page a worker shares with the master.
