@@ -197,7 +197,7 @@ def wait_for_free_ports(limit: int = 2000, timeout: float = 75) -> None:
     """gunicorn's sync workers close every connection, so wrk opens one per request, and each
     lingers in TIME_WAIT for a minute on the ports of the one client address. After the floor and
     the home page (40,000 connections) the ephemeral range (28,000 ports here) was full and the
-    next page's connects waited: the article page showed p99 of 460-660 ms that gunicorn's own log
+    next page's connects waited: the article page showed p99 of 460-980 ms that gunicorn's own log
     did not (5 requests over 200 ms of 16,000). Each page now starts once they have closed."""
     deadline = time.monotonic() + timeout
     while closing_connections() > limit and time.monotonic() < deadline:

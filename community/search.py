@@ -166,6 +166,7 @@ class _Table:
     # `title_min` cannot be equal, so the lookup is skipped.
     title: str | None = None
     title_min: int = 0
+    # Which entry of CANDIDATES (or CANDIDATES_IN_ALL) says how many newest matches are ranked.
     candidates: str = "posts"
 
 
