@@ -210,6 +210,26 @@ def test_a_post_too_soon_is_refused_and_keeps_the_text(member_client, member, se
     assert Update.objects.count() == 1
 
 
+def _update_form(page: str) -> str:
+    form = re.search(r'<form method="post" enctype="multipart/form-data".*?</form>', page, re.S).group(0)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", form)
+
+
+def test_what_a_refused_update_kept_is_shown_to_its_author_only(client, member, other_member, settings):
+    """The empty form is rendered once per process and shared; a form holding someone's words never is."""
+    settings.POSTING_MIN_INTERVAL_SECONDS = 15
+    client.force_login(member)
+    empty = _update_form(client.get(reverse("activity_list")).content.decode())
+    client.post(reverse("activity_list"), {"text": "First post."})
+    refused = client.post(reverse("activity_list"), {"text": "Words only Ada should see again."}).content.decode()
+    assert "Words only Ada should see again." in _update_form(refused)
+
+    client.force_login(other_member)
+    form = _update_form(client.get(reverse("activity_list")).content.decode())
+    assert form == empty
+    assert "Share an update" in form and "Links are fine" in form and "Words only Ada" not in form
+
+
 def test_the_daily_limit_for_new_members_is_explained(member_client, settings):
     settings.DAILY_LIMITS_NEW_MEMBER = {**settings.DAILY_LIMITS_NEW_MEMBER, "update": 1}
     member_client.post(reverse("activity_list"), {"text": "One."})
