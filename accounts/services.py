@@ -193,7 +193,7 @@ def unsubscribe(*, token: str) -> str | None:
 def _notify(*, recipient_id, actor: User, kind: str, preference: str, thread_key: str, message: str, url: str):
     if recipient_id is None or recipient_id == actor.pk:
         return None
-    if community_selectors.is_blocked_between(actor.pk, recipient_id):
+    if community_selectors.is_blocked_between(actor, recipient_id):
         return None
     preferences, _ = EmailPreferences.objects.get_or_create(user_id=recipient_id)
     return _notification_create(
@@ -489,7 +489,7 @@ def notify_reaction(*, update, member) -> Notification | None:
     """Reactions are summarised: one unread notification per update, counting the reactions given
     since it was created, and never emailed."""
     owner_id = update.author_id
-    if owner_id == member.pk or community_selectors.is_blocked_between(member.pk, owner_id):
+    if owner_id == member.pk or community_selectors.is_blocked_between(member, owner_id):
         return None
     thread_key = f"reactions:update:{update.pk}"
     notification = (

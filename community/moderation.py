@@ -90,9 +90,12 @@ def screen_new_post(*, author: User, text: str) -> Screening:
     text = text.strip()
     since = timezone.now() - timedelta(seconds=settings.DUPLICATE_WINDOW_SECONDS)
     if text:
-        for model in (Update, Comment, Answer):
-            if model.objects.filter(author=author, text=text, created_at__gte=since).exists():
-                raise ValidationError("You posted exactly this a moment ago, so we have not posted it twice.")
+        same = [
+            m.objects.filter(author=author, text=text, created_at__gte=since).values("pk")
+            for m in (Update, Comment, Answer)
+        ]
+        if same[0].union(*same[1:], all=True).exists():
+            raise ValidationError("You posted exactly this a moment ago, so we have not posted it twice.")
     crisis = mentions_crisis(text)
     if not _cleared_premoderation(author):
         return Screening(ModerationState.PENDING, ReviewItem.Reason.PREMODERATION, crisis)

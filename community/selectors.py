@@ -41,8 +41,10 @@ def require_community_reader(viewer) -> None:
         raise PermissionDenied("Community content is for members.")
 
 
-def is_blocked_between(a_id: int, b_id: int) -> bool:
-    return Block.objects.filter(Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)).exists()
+def is_blocked_between(member, other_id: int) -> bool:
+    """Whether either of the two blocked the other, from `member`'s list of the request: posting a
+    comment asked three times, for the same two members."""
+    return other_id in blocked_member_ids(member)
 
 
 def blocked_by(*, blocker_id: int, viewer_id: int) -> bool:
@@ -132,7 +134,7 @@ def viewer_reactions(*, viewer, updates) -> set[tuple[int, str]]:
 def update_for_viewer(*, viewer, update_id: int) -> Update:
     require_community_reader(viewer)
     update = get_object_or_404(_with_author(Update.objects.filter(shown_to(viewer))), pk=update_id)
-    if is_blocked_between(viewer.pk, update.author_id):
+    if is_blocked_between(viewer, update.author_id):
         raise PermissionDenied("This update is not available to you.")
     return update
 

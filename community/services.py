@@ -52,12 +52,16 @@ def _enforce_posting_limits(author: User, kind: str) -> None:
     # 0 turns the interval off: compared anyway, a post the same member's other request saved a
     # moment after `now` was refused with "wait 0 seconds".
     if seconds > 0:
-        for model in (Update, Question, Answer, Comment):
-            if model.objects.filter(author=author, created_at__gt=now - timedelta(seconds=seconds)).exists():
-                raise PostingLimitReached(
-                    f"You are posting very quickly. Please wait {seconds} seconds between posts; "
-                    "what you wrote is still here."
-                )
+        since = now - timedelta(seconds=seconds)
+        recent = [
+            m.objects.filter(author=author, created_at__gt=since).values("pk")
+            for m in (Update, Question, Answer, Comment)
+        ]
+        if recent[0].union(*recent[1:], all=True).exists():
+            raise PostingLimitReached(
+                f"You are posting very quickly. Please wait {seconds} seconds between posts; "
+                "what you wrote is still here."
+            )
     is_new = author.date_joined > now - timedelta(days=settings.NEW_MEMBER_DAYS)
     limits = settings.DAILY_LIMITS_NEW_MEMBER if is_new else settings.DAILY_LIMITS_MEMBER
     if _daily_count(author, kind, now - timedelta(days=1)) >= limits[kind]:
@@ -141,7 +145,7 @@ def comment_create(
     if not text:
         raise ValidationError("A comment needs some text.")
     target_author = _comment_target_author(article=article, update=update, answer=answer)
-    if target_author and is_blocked_between(author.pk, target_author):
+    if target_author and is_blocked_between(author, target_author):
         raise PermissionDenied("You cannot comment here.")
     if parent is not None:
         same_target = (parent.article_id, parent.update_id, parent.answer_id) == (
@@ -153,7 +157,7 @@ def comment_create(
             raise ValidationError("That comment cannot be replied to.")
         # One level of replies: a reply to a reply joins the same thread.
         parent = parent.parent or parent
-        if is_blocked_between(author.pk, parent.author_id):
+        if is_blocked_between(author, parent.author_id):
             raise PermissionDenied("You cannot reply to this comment.")
     _enforce_posting_limits(author, "comment")
     screening = moderation.screen_new_post(author=author, text=text)
@@ -198,7 +202,7 @@ def reaction_toggle(*, member: User, update: Update, kind: str) -> bool:
     _require_member(member)
     if kind not in Reaction.Kind.values:
         raise ValidationError("Unknown reaction.")
-    if is_blocked_between(member.pk, update.author_id):
+    if is_blocked_between(member, update.author_id):
         raise PermissionDenied("You cannot react to this update.")
     counter = f"{kind}_count"
     deleted, _ = Reaction.objects.filter(member=member, update=update, kind=kind).delete()
@@ -241,7 +245,7 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
     text = text.strip()
     if not text:
         raise ValidationError("An answer needs some text.")
-    if is_blocked_between(author.pk, question.author_id):
+    if is_blocked_between(author, question.author_id):
         raise PermissionDenied("You cannot answer this question.")
     _enforce_posting_limits(author, "answer")
     screening = moderation.screen_new_post(author=author, text=text)
@@ -289,7 +293,7 @@ def team_add(*, member: User, teammate: User) -> TeamMembership:
     _require_member(member)
     if member.pk == teammate.pk:
         raise ValidationError("You are always on your own team.")
-    if is_blocked_between(member.pk, teammate.pk):
+    if is_blocked_between(member, teammate.pk):
         raise PermissionDenied("You cannot add this member to your team.")
     # Their privacy settings: "who can add me to a team". An existing link stays until they block.
     if (

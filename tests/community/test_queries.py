@@ -169,3 +169,23 @@ def test_article_comments_run_a_fixed_number_of_queries(member_client, django_as
                 CommentFactory(update=None, article=article, author=UserFactory(), parent=top)
 
     assert_fixed(member_client, article.get_absolute_url(), add_rows, django_assert_num_queries)
+
+
+def test_posting_a_comment_reads_the_block_list_once_and_runs_a_fixed_number_of_queries(
+    member_client, member, other_member
+):
+    update = UpdateFactory(author=other_member)
+    url = reverse("update_comment", args=[update.pk])
+
+    def post(text):
+        with CaptureQueriesContext(connection) as context:
+            response = member_client.post(url, {"text": text})
+        assert response.status_code == 302
+        return [query["sql"] for query in context.captured_queries]
+
+    post("A first comment, to warm the caches.")
+    first = post("A second comment.")
+    assert sum('"community_block"' in sql for sql in first) == 1
+    for number in range(30):
+        CommentFactory(update=update, author=other_member, text=f"Reply {number}")
+    assert len(post("A comment on a longer thread.")) == len(first)
