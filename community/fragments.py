@@ -41,7 +41,7 @@ class Kind:
     fingerprint: Callable[[object, Context], tuple | None]
 
 
-def _templates_version() -> str:
+def templates_version() -> str:
     """A digest of every project template: a deploy that changes one starts new keys. Read once per
     process, except under DEBUG, where templates change while the development server runs."""
     return _templates_digest() if settings.DEBUG else _templates_digest_once()
@@ -159,7 +159,7 @@ KINDS = {
 
 
 def _key(kind_name: str, fingerprint: tuple) -> str:
-    digest = hashlib.sha256(repr((_templates_version(), fingerprint)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((templates_version(), fingerprint)).encode()).hexdigest()
     return f"fragment:{kind_name}:{digest}"
 
 

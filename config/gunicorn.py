@@ -41,18 +41,36 @@ health_bind = os.environ.get("GUNICORN_HEALTH_BIND", "")
 
 def _warm_up() -> None:
     """Do in the master what Django otherwise does on a worker's first request: import every view
-    (the URL map) and compile every template. A new worker's first page took 555 ms without this.
-    Neither opens a connection."""
+    (the URL map), the cache backend, what sessions, messages and dates load on first use and the
+    template context processors, and compile every template. A new worker's first page took 555 ms
+    without the views and templates; with them, but with the cache backend (the Redis client is
+    130 ms of imports) left to the worker, still 300-500 ms against 2-30 ms for the next ones
+    (bench/RESULTS.md). None of this opens a connection."""
     from pathlib import Path
 
     from django.conf import settings
+    from django.core.cache import caches
+    from django.template import engines
     from django.template.loader import get_template
     from django.urls import get_resolver
+    from django.utils.formats import get_format
+    from django.utils.module_loading import import_string
+
+    from community.fragments import templates_version
 
     get_resolver().reverse_dict  # noqa: B018 (imports the URL map and builds its reverse index)
+    for alias in settings.CACHES:
+        # A backend of its own, left for the collector: the workers' backends connect on first use.
+        caches.create_connection(alias)
+    for lazily_imported in (settings.SESSION_SERIALIZER, settings.MESSAGE_STORAGE):
+        import_string(lazily_imported)
+    get_format("DATE_FORMAT")  # imports the locale's formats
+    for engine in engines.all():
+        engine.engine.template_context_processors  # noqa: B018 (imports and keeps them)
     folder = Path(settings.BASE_DIR) / "templates"
     for path in folder.rglob("*.html"):
         get_template(str(path.relative_to(folder)))
+    templates_version()
 
 
 def when_ready(server):
@@ -73,6 +91,14 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
+    # The pool's own threads open its first connections while the worker waits for its first
+    # request, instead of that request waiting for them. Nothing waits here: with the database
+    # down, the worker starts all the same and the pool keeps trying.
+    from django.db import connections
+
+    for alias in connections:
+        if pool := getattr(connections[alias], "pool", None):
+            pool.open(wait=False)
     # And what the worker itself set up (the URL map, templates) lives as long as the worker.
     gc.collect()
     gc.freeze()

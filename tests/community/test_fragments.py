@@ -183,9 +183,9 @@ def test_a_template_edited_under_the_development_server_starts_new_keys(settings
     template.write_text("<p>One</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     settings.DEBUG = True
-    before = fragments._templates_version()
+    before = fragments.templates_version()
     template.write_text("<p>Two</p>")
-    assert fragments._templates_version() != before
+    assert fragments.templates_version() != before
 
 
 def test_an_age_step_never_spans_two_age_texts():
