@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from community.models import Reaction
+from community.selectors import CommentOutline, fill_answer_threads
 
 TIMEOUT = 60 * 60
 CSRF_PLACEHOLDER = "__kindred_fragment_csrf__"
@@ -39,6 +40,8 @@ class Kind:
     # Everything the template shows, given the item and the page's context; None renders the item
     # without the cache (a form on the page holds what the member typed, say).
     fingerprint: Callable[[object, Context], tuple | None]
+    # Reads what only rendering needs, for the items that must be rendered.
+    prepare: Callable[[list], None] = lambda items: None
 
 
 def templates_version() -> str:
@@ -114,17 +117,17 @@ def _update(update, context: Context) -> tuple:
     )
 
 
-def _comment(comment, viewer_pk) -> tuple:
+def _comment(comment: CommentOutline, viewer_pk) -> tuple:
     return (
-        comment.pk,
+        comment.id,
         comment.text,
         comment.is_removed,
         comment.parent_id,
         *_moderation(comment),
-        _member(comment.author),
+        (comment.author_id, comment.author_is_active, comment.author_display_name, comment.author_avatar),
         age_step(comment.created_at),
         comment.author_id == viewer_pk,
-        tuple(_comment(reply, viewer_pk) for reply in getattr(comment, "shown_replies", ())),
+        tuple(_comment(reply, viewer_pk) for reply in comment.replies),
     )
 
 
@@ -147,14 +150,14 @@ def _answer(answer, context: Context) -> tuple | None:
         context.get("is_asker"),
         question.pk,
         question.slug,
-        tuple(_comment(comment, viewer_pk) for comment in answer.thread),
+        tuple(_comment(comment, viewer_pk) for comment in answer.thread_outline),
         _page(context),
     )
 
 
 KINDS = {
     "update": Kind("community/_update.html", "update", _update),
-    "answer": Kind("community/_answer.html", "answer", _answer),
+    "answer": Kind("community/_answer.html", "answer", _answer, prepare=fill_answer_threads),
 }
 
 
@@ -172,6 +175,7 @@ def render_items(context: Context, kind_name: str, items: Iterable) -> SafeStrin
         fingerprint = kind.fingerprint(item, context)
         keyed.append((item, None if fingerprint is None else _key(kind_name, fingerprint)))
     found = cache.get_many([key for _, key in keyed if key])
+    kind.prepare([item for item, key in keyed if key not in found])
     token = str(context.get("csrf_token", ""))
     rendered, new = [], {}
     for item, key in keyed:

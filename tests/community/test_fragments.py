@@ -6,11 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import User
 from community import fragments, services
-from community.models import Answer, Update
+from community.models import Answer, Comment, ModerationState, Question, Update
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
 from tests.factories import UserFactory
 
@@ -159,6 +163,51 @@ def test_what_changes_on_an_answer_shows_at_once(reader, question_with_answers):
 
     Answer.objects.filter(pk=answers[0].pk).update(text="Changed by a moderator.")
     assert "Changed by a moderator." in page(client, url)
+
+
+def test_what_changes_in_a_thread_under_an_answer_shows_at_once(reader, question_with_answers):
+    question, answers = question_with_answers
+    sam, kit = UserFactory(display_name="Sam"), UserFactory(display_name="Kit")
+    comment = services.comment_create(author=sam, text="Ginger tea too.", answer=answers[0])
+    reply = services.comment_create(author=kit, text="Thank you, Sam.", answer=answers[0], parent=comment)
+    client = signed_in(reader)
+    url = question.get_absolute_url()
+    assert "Ginger tea too." in page(client, url)
+
+    Comment.objects.filter(pk=comment.pk).update(text="Peppermint tea too.")
+    assert "Peppermint tea too." in page(client, url)
+    User.objects.filter(pk=kit.pk).update(display_name="Kit B.")
+    assert "Kit B." in page(client, url)
+    Comment.objects.filter(pk=reply.pk).update(moderation_state=ModerationState.REMOVED)
+    html = page(client, url)
+    assert "Thank you, Sam." not in html and "Comment removed" in html
+    services.member_block(blocker=reader, blocked=sam)
+    assert "Peppermint tea too." not in page(client, url)
+
+
+def test_a_busy_question_builds_comments_only_for_the_answers_it_renders(
+    reader, question_with_answers, django_assert_num_queries
+):
+    """The outline of each thread decides whether an answer's HTML is still right; its comments are
+    read as model objects only for answers rendered again. Ten days old, no text on the page
+    changes with the clock during the test."""
+    question, answers = question_with_answers
+    for answer in answers:
+        top = CommentFactory(update=None, answer=answer, text="Me too.")
+        CommentFactory(update=None, answer=answer, parent=top, text="Same here.")
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    for model in (Question, Answer, Comment):
+        model.objects.update(created_at=ten_days_ago)
+    client = signed_in(reader)
+    url = question.get_absolute_url()
+    page(client, url)
+    cache.delete_many([key.removeprefix(cache.make_key("")) for key in fragment_keys()])
+    with CaptureQueriesContext(connection) as fresh:
+        fresh_html = page(client, url)
+    with django_assert_num_queries(len(fresh.captured_queries) - 1):
+        cached_html = page(client, url)
+    assert without_tokens(cached_html) == without_tokens(fresh_html)
+    assert cached_html.count("Same here.") == 2
 
 
 def test_only_the_asker_is_offered_to_accept_an_answer(reader, question_with_answers):
