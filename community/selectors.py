@@ -286,11 +286,16 @@ def _thread_outlines(*, viewer, answer_ids: list[int], whole_thread_of: int | No
     `whole_thread_of`), oldest first, each with its replies. Two queries, three with a whole thread."""
     shown = Comment.objects.filter(_thread_filter(viewer)).exclude(author__in=blocked_member_ids(viewer))
     top = shown.filter(parent__isnull=True).order_by("created_at", "id")
-    rows = list(
+    # Ranked without their authors, which are joined to the few rows kept: joined first, every
+    # top-level comment of the page's answers was (173 rows for 40 on the busiest question).
+    first = (
         top.filter(answer_id__in=answer_ids)
         .annotate(place=Window(RowNumber(), partition_by="answer_id", order_by=("created_at", "id")))
         .filter(place__lte=COMMENTS_SHOWN + 1)
-        .values_list("answer_id", *_OUTLINE_FIELDS)
+        .values("id")
+    )
+    rows = list(
+        Comment.objects.filter(pk__in=first).order_by("created_at", "id").values_list("answer_id", *_OUTLINE_FIELDS)
     )
     if sum(row[0] == whole_thread_of for row in rows) > COMMENTS_SHOWN:
         rows = [row for row in rows if row[0] != whole_thread_of]
