@@ -8,8 +8,9 @@ import zipfile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts import member_data, selectors
+from accounts import selectors
 from accounts.models import EmailPreferences, NewsletterSubscription, Profile
+from community import selectors as community_selectors
 
 
 def _when(value):
@@ -50,7 +51,7 @@ def document(member) -> dict:
             {"policy_version": c.policy_version, "given_at": _when(c.given_at), "withdrawn_at": _when(c.withdrawn_at)}
             for c in selectors.health_consents_of(member=member)
         ],
-        **member_data.content_document(member),
+        **community_selectors.member_content_for_export(member),
         "newsletter_subscriptions": [
             {
                 "email": s.email,
@@ -88,7 +89,7 @@ def uploaded_files(member) -> list[tuple[str, str]]:
     avatar = Profile.objects.filter(user=member).values_list("avatar", flat=True).first()
     if avatar:
         files.append((f"images/avatar/{posixpath.basename(avatar)}", avatar))
-    for name in member_data.update_picture_names(member):
+    for name in community_selectors.member_update_picture_names(member):
         files.append((f"images/updates/{posixpath.basename(name)}", name))
     return files
 

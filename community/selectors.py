@@ -576,3 +576,119 @@ def digest_team_updates(*, member_ids, since) -> dict[int, list[Update]]:
 
 def reactions_since(*, update, since, exclude_member_id: int) -> int:
     return Reaction.objects.filter(update=update, created_at__gte=since).exclude(member_id=exclude_member_id).count()
+
+
+# A member's own content, for their data export (accounts.data_export)
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def member_content_for_export(member) -> dict:
+    """Everything the member wrote or did in the community, as JSON-ready data for their own export:
+    rows others may not see (removed, waiting for a moderator) included."""
+    updates = [
+        {
+            "id": u.pk,
+            "text": u.text,
+            "picture": u.picture.name if u.picture else None,
+            "picture_description": u.picture_alt,
+            "created_at": _when(u.created_at),
+            "edited_at": _when(u.edited_at),
+            "state": u.moderation_state,
+        }
+        for u in Update.objects.filter(author=member).order_by("created_at", "id")
+    ]
+    comments = [
+        {
+            "id": c.pk,
+            "text": c.text,
+            "on": "article" if c.article_id else "update" if c.update_id else "answer",
+            "on_id": c.article_id or c.update_id or c.answer_id,
+            "reply_to": c.parent_id,
+            "created_at": _when(c.created_at),
+            "edited_at": _when(c.edited_at),
+            "state": c.moderation_state,
+            "removed": c.is_removed,
+        }
+        for c in Comment.objects.filter(author=member).order_by("created_at", "id")
+    ]
+    questions = [
+        {
+            "id": q.pk,
+            "title": q.title,
+            "details": q.details,
+            "topic": q.topic.name if q.topic else None,
+            "anonymous": q.is_anonymous,
+            "created_at": _when(q.created_at),
+            "edited_at": _when(q.edited_at),
+            "state": q.moderation_state,
+        }
+        for q in Question.objects.filter(author=member).select_related("topic").order_by("created_at", "id")
+    ]
+    answers = [
+        {
+            "id": a.pk,
+            "question_id": a.question_id,
+            "question": a.question.title,
+            "text": a.text,
+            "created_at": _when(a.created_at),
+            "edited_at": _when(a.edited_at),
+            "state": a.moderation_state,
+        }
+        for a in Answer.objects.filter(author=member).select_related("question").order_by("created_at", "id")
+    ]
+    reactions = [
+        {"update_id": r.update_id, "kind": r.kind, "created_at": _when(r.created_at)}
+        for r in Reaction.objects.filter(member=member).order_by("created_at", "id")
+    ]
+    helpful_votes = [
+        {"answer_id": v.answer_id, "created_at": _when(v.created_at)}
+        for v in HelpfulVote.objects.filter(member=member).order_by("created_at", "id")
+    ]
+    reports = [
+        {
+            "about": r.content_type.model,
+            "about_id": r.object_id,
+            "reason": r.reason,
+            "note": r.note,
+            "created_at": _when(r.created_at),
+            "resolved_at": _when(r.resolved_at),
+        }
+        for r in Report.objects.filter(reporter=member).select_related("content_type").order_by("created_at", "id")
+    ]
+    team = [
+        {"member": t.teammate.display_name, "member_id": t.teammate_id, "added_at": _when(t.created_at)}
+        for t in TeamMembership.objects.filter(member=member).select_related("teammate").order_by("created_at")
+    ]
+    blocks = [
+        {"member": b.blocked.display_name, "member_id": b.blocked_id, "blocked_at": _when(b.created_at)}
+        for b in Block.objects.filter(blocker=member).select_related("blocked").order_by("created_at")
+    ]
+    appeals = [
+        {"action_id": a.action_id, "text": a.text, "created_at": _when(a.created_at), "decision": a.decision}
+        for a in Appeal.objects.filter(member=member).order_by("created_at")
+    ]
+    followed_questions = [
+        {"question_id": f.question_id, "title": f.question.title, "followed_at": _when(f.created_at)}
+        for f in QuestionFollow.objects.filter(member=member).select_related("question").order_by("created_at")
+    ]
+    return {
+        "updates": updates,
+        "comments": comments,
+        "questions": questions,
+        "answers": answers,
+        "reactions": reactions,
+        "helpful_votes": helpful_votes,
+        "reports_filed": reports,
+        "team": team,
+        "blocked": blocks,
+        "appeals": appeals,
+        "followed_questions": followed_questions,
+    }
+
+
+def member_update_picture_names(member) -> list[str]:
+    """Storage names of the pictures the member attached to updates."""
+    return list(Update.objects.filter(author=member).exclude(picture="").values_list("picture", flat=True))

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -17,16 +17,19 @@ from accounts.permissions import can_post, can_read_community, is_moderator
 from community import moderation
 from community.models import (
     Answer,
+    Appeal,
     Block,
     Comment,
     HelpfulVote,
+    ModerationState,
     Question,
     QuestionFollow,
     Reaction,
+    Report,
     TeamMembership,
     Update,
 )
-from community.selectors import is_blocked_between
+from community.selectors import is_blocked_between, member_update_picture_names
 
 
 class PostingLimitReached(ValidationError):
@@ -349,3 +352,77 @@ def question_follow_toggle(*, member: User, question: Question) -> bool:
         return False
     QuestionFollow.objects.get_or_create(member=member, question=question)
     return True
+
+
+# Answers and comments count on their parent while shown or under review (community.moderation).
+COUNTED_STATES = (ModerationState.VISIBLE, ModerationState.HIDDEN)
+
+
+def member_content_erase(*, member: User, keep_answers_and_comments: bool, former_member: User) -> list[str]:
+    """Delete what the member wrote, or keep their answers and comments under `former_member`.
+    Counters on the items that stay are recomputed from the rows. Returns the storage names of
+    the pictures to delete once the transaction commits. Runs inside the account deletion's
+    transaction (accounts.services.account_delete)."""
+    pictures = member_update_picture_names(member)
+
+    # What the member's rows touch on items that stay, gathered before anything goes.
+    own_updates = Update.objects.filter(author=member)
+    own_questions = Question.objects.filter(author=member)
+    comments = Comment.objects.filter(author=member)
+    answers = Answer.objects.filter(author=member)
+    touched_updates = set(Reaction.objects.filter(member=member).values_list("update_id", flat=True))
+    touched_updates |= set(comments.exclude(update=None).values_list("update_id", flat=True))
+    touched_answers = set(HelpfulVote.objects.filter(member=member).values_list("answer_id", flat=True))
+    touched_answers |= set(comments.exclude(answer=None).values_list("answer_id", flat=True))
+    touched_questions = set(answers.values_list("question_id", flat=True))
+    touched_questions |= set(Answer.objects.filter(pk__in=touched_answers).values_list("question_id", flat=True))
+
+    if keep_answers_and_comments:
+        answers.update(author=former_member)
+        comments.update(author=former_member)
+    else:
+        # A comment others replied to stays as "Comment removed" so their replies still read.
+        others_replied = Exists(Comment.objects.filter(parent=OuterRef("pk")).exclude(author=member))
+        comments.filter(others_replied, parent=None).update(author=former_member, text="", is_removed=True)
+        Comment.objects.filter(author=member).delete()
+        answers.delete()
+
+    # The rest goes: updates (with their comments and reactions), questions (with their answers),
+    # reactions, helpful votes, reports filed, team links, blocks, appeals. Review items about the
+    # member's content and the member's account go with the user row (CASCADE).
+    own_updates.delete()
+    own_questions.delete()
+    Reaction.objects.filter(member=member).delete()
+    HelpfulVote.objects.filter(member=member).delete()
+    Report.objects.filter(reporter=member).delete()
+    TeamMembership.objects.filter(Q(member=member) | Q(teammate=member)).delete()
+    Block.objects.filter(Q(blocker=member) | Q(blocked=member)).delete()
+    Appeal.objects.filter(member=member).delete()
+
+    _recount_after_erase(touched_updates, touched_answers, touched_questions)
+    return pictures
+
+
+def _recount_after_erase(update_ids, answer_ids, question_ids) -> None:
+    for update in Update.objects.filter(pk__in=update_ids):
+        reactions = {
+            row["kind"]: row["n"]
+            for row in Reaction.objects.filter(update=update).values("kind").annotate(n=Count("id"))
+        }
+        update.hug_count = reactions.get(Reaction.Kind.HUG, 0)
+        update.like_count = reactions.get(Reaction.Kind.LIKE, 0)
+        update.thanks_count = reactions.get(Reaction.Kind.THANKS, 0)
+        update.comment_count = Comment.objects.filter(
+            update=update, moderation_state__in=COUNTED_STATES, is_removed=False
+        ).count()
+        update.save(update_fields=["hug_count", "like_count", "thanks_count", "comment_count"])
+    for answer in Answer.objects.filter(pk__in=answer_ids):
+        answer.helpful_count = HelpfulVote.objects.filter(answer=answer).count()
+        answer.comment_count = Comment.objects.filter(
+            answer=answer, moderation_state__in=COUNTED_STATES, is_removed=False
+        ).count()
+        answer.save(update_fields=["helpful_count", "comment_count"])
+    for question in Question.objects.filter(pk__in=question_ids):
+        question.answer_count = Answer.objects.filter(question=question, moderation_state__in=COUNTED_STATES).count()
+        question.helpful_count = Answer.objects.filter(question=question).aggregate(n=Sum("helpful_count"))["n"] or 0
+        question.save(update_fields=["answer_count", "helpful_count"])
