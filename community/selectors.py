@@ -98,9 +98,11 @@ def shown_to(viewer) -> Q:
     return visible
 
 
-def _thread_filter(viewer) -> Q:
-    # A removed comment stays in its thread as "Comment removed" so the replies still read.
-    return shown_to(viewer) | Q(moderation_state=ModerationState.REMOVED)
+def _thread_comments(viewer) -> QuerySet:
+    """Comments the viewer may see in a thread: none from either side of a block. A removed comment
+    stays in its thread as "Comment removed" so the replies still read."""
+    shown = shown_to(viewer) | Q(moderation_state=ModerationState.REMOVED)
+    return Comment.objects.filter(shown).exclude(author__in=blocked_member_ids(viewer))
 
 
 def feed_updates(*, viewer, scope: str = "all") -> QuerySet:
@@ -142,12 +144,11 @@ def update_for_viewer(*, viewer, update_id: int) -> Update:
     return update
 
 
-def _replies_prefetch(blocked, viewer) -> Prefetch:
+def _replies_prefetch(viewer) -> Prefetch:
     """The replies under top-level comments, as a list in `shown_replies` (replies go one level
     deep). A list, not the `replies` manager: Django builds a filtered queryset for every comment
-    whose manager it fills, 60 of them on the busiest question's first page."""
-    replies = _with_author(Comment.objects.filter(_thread_filter(viewer)).exclude(author__in=blocked))
-    return Prefetch("replies", queryset=replies, to_attr="shown_replies")
+    whose manager it fills, up to 50 on a page of comments."""
+    return Prefetch("replies", queryset=_with_author(_thread_comments(viewer)), to_attr="shown_replies")
 
 
 COMMENTS_PER_PAGE = 50
@@ -158,12 +159,10 @@ def comment_thread(*, viewer, page: int = 1, **target) -> ListPage:
     prefetched (two queries in all). The busiest update of the scale data has 10,000 comments: in
     one piece its page took five seconds and weighed 14 MB."""
     require_community_reader(viewer)
-    blocked = blocked_member_ids(viewer)
     comments = (
-        _with_author(Comment.objects.filter(_thread_filter(viewer), parent__isnull=True, **target))
-        .exclude(author__in=blocked)
+        _with_author(_thread_comments(viewer).filter(parent__isnull=True, **target))
         .order_by("created_at", "id")
-        .prefetch_related(_replies_prefetch(blocked, viewer))
+        .prefetch_related(_replies_prefetch(viewer))
     )
     return list_page(comments, number=page, size=COMMENTS_PER_PAGE)
 
@@ -176,8 +175,8 @@ def comment_page_query(*, viewer, comment: Comment) -> str:
     fields = ("article_id", "update_id", "answer_id")
     target = {name: getattr(top, name) for name in fields if getattr(top, name)}
     before = (
-        Comment.objects.filter(_thread_filter(viewer), parent__isnull=True, **target)
-        .exclude(author__in=blocked_member_ids(viewer))
+        _thread_comments(viewer)
+        .filter(parent__isnull=True, **target)
         .filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.id))
         .count()
     )
@@ -284,7 +283,7 @@ _OUTLINE_FIELDS = (
 def _thread_outlines(*, viewer, answer_ids: list[int], whole_thread_of: int | None) -> dict[int, list[CommentOutline]]:
     """For each answer, its first COMMENTS_SHOWN + 1 top-level comments (all of them for
     `whole_thread_of`), oldest first, each with its replies. Two queries, three with a whole thread."""
-    shown = Comment.objects.filter(_thread_filter(viewer)).exclude(author__in=blocked_member_ids(viewer))
+    shown = _thread_comments(viewer)
     top = shown.filter(parent__isnull=True).order_by("created_at", "id")
     # Ranked without their authors, which are joined to the few rows kept: joined first, every
     # top-level comment of the page's answers was (173 rows for 40 on the busiest question).
