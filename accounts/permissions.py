@@ -1,6 +1,5 @@
 """Who may do what: each role check lives here and nowhere else."""
 
-from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 
 from accounts.models import EDITORS_GROUP, MODERATORS_GROUP
@@ -27,13 +26,7 @@ def needs_two_factor(user) -> bool:
 
 
 def has_verified_email(user) -> bool:
-    if not is_member(user):
-        return False
-    cached = getattr(user, "_kindred_verified", None)
-    if cached is None:
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._kindred_verified = cached
-    return cached
+    return is_member(user) and user.standing.has_verified_email
 
 
 def can_read_community(user) -> bool:

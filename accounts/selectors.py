@@ -117,10 +117,6 @@ def members_taking(*, treatment) -> QuerySet[User]:
     )
 
 
-def unread_notification_count(*, member) -> int:
-    return Notification.objects.filter(recipient=member, read_at__isnull=True).count()
-
-
 def notifications_for(*, member) -> QuerySet:
     return Notification.objects.filter(recipient=member)
 
