@@ -155,8 +155,23 @@ def _answer(answer, context: Context) -> tuple | None:
     )
 
 
+def _question_row(question, context: Context) -> tuple:
+    return (
+        question.pk,
+        question.title,
+        question.slug,
+        question.answer_count,
+        age_step(question.created_at),
+        question.topic and (question.topic.slug, question.topic.name),
+        context.get("tab"),
+        # Names are for members only; an anonymous question shows none.
+        context.get("can_read") and (question.is_anonymous, question.author.display_name),
+    )
+
+
 KINDS = {
     "update": Kind("community/_update.html", "update", _update),
+    "question": Kind("community/_question_row.html", "question", _question_row),
     "answer": Kind("community/_answer.html", "answer", _answer, prepare=fill_answer_threads),
 }
 

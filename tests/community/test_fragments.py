@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import fragments, services
 from community.models import Answer, Comment, ModerationState, Question, Update
+from tests.articles.factories import TopicFactory
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
 from tests.factories import UserFactory
 
@@ -215,6 +216,54 @@ def test_only_the_asker_is_offered_to_accept_an_answer(reader, question_with_ans
     page(signed_in(reader), question.get_absolute_url())
     assert "This helped me most" in page(signed_in(question.author), question.get_absolute_url())
     assert "This helped me most" not in page(signed_in(reader), question.get_absolute_url())
+
+
+def question_row(html: str, question) -> str:
+    start = html.index(f'href="{question.get_absolute_url()}"')
+    return html[start : html.index("</li>", start)]
+
+
+def test_what_changes_on_a_question_row_shows_at_once(reader):
+    topic = TopicFactory(name="Side effects", slug="side-effects")
+    question = QuestionFactory(author=UserFactory(display_name="Rosa"), title="Who else has a rash?", topic=topic)
+    client = signed_in(reader)
+    first = page(client, "/questions/")
+    assert "fragment:question:" in " ".join(fragment_keys())
+    assert without_tokens(page(client, "/questions/")) == without_tokens(first)
+    assert "by Rosa" in question_row(first, question)
+
+    services.answer_create(author=UserFactory(), question=question, text="Yes, a cream helped me.")
+    assert "1 answer<" in question_row(page(client, "/questions/"), question)
+
+    Question.objects.filter(pk=question.pk).update(title="Who else has a rash on erlotinib?")
+    question.refresh_from_db()
+    assert "Who else has a rash on erlotinib?" in page(client, "/questions/")
+
+    question.author.display_name = "Rosa M."
+    question.author.save()
+    assert "by Rosa M." in question_row(page(client, "/questions/"), question)
+
+    Question.objects.filter(pk=question.pk).update(is_anonymous=True)
+    row = question_row(page(client, "/questions/"), question)
+    assert "by A Kindred member" in row and "Rosa" not in row
+
+    topic.name = "Skin and nails"
+    topic.save()
+    assert "Skin and nails" in question_row(page(client, "/questions/"), question)
+    assert "?tab=most_helpful&amp;topic=side-effects" in page(client, "/questions/?tab=most_helpful")
+
+    Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(days=3))
+    assert "asked 3\xa0days ago" in question_row(page(client, "/questions/"), question)
+
+
+def test_visitors_never_receive_a_members_question_row(reader, settings):
+    # The visitors' page cache would hide a second render: the row's own cache is what is tested here.
+    settings.VISITOR_PAGE_CACHE_SECONDS = 0
+    question = QuestionFactory(author=UserFactory(display_name="Rosa"))
+    assert "by Rosa" in question_row(page(signed_in(reader), "/questions/"), question)
+    html = page(Client(), "/questions/")
+    assert question.title in html and "Rosa" not in html
+    assert "by Rosa" in question_row(page(signed_in(reader), "/questions/"), question)
 
 
 def test_cached_pages_run_no_more_queries_than_fresh_ones(reader, busy_feed, django_assert_max_num_queries):
