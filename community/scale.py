@@ -339,12 +339,13 @@ class _Loader:
         return self.now - timedelta(seconds=age_seconds)
 
     def recent_age(self, span_days: float) -> float:
-        # A growing community: more happened lately than long ago.
-        return max(60.0, span_days * 86400 * self.rng.random() ** 2)
+        # A growing community: more happened lately than long ago. Nothing younger than a minute, and
+        # no pile of posts at that minute (a floor of max(60, ...) put 143 updates at one moment).
+        return 60.0 + span_days * 86400 * self.rng.random() ** 2
 
     def later_age(self, parent_age: float) -> float:
         # Replies come mostly soon after what they answer; a few threads keep going for months.
-        return max(30.0, parent_age * (1 - self.rng.random() ** 4))
+        return 30.0 + (parent_age - 30.0) * (1 - self.rng.random() ** 4)
 
     def skewed(self, count: int, power: float = 3.0) -> int:
         return int(count * self.rng.random() ** power)

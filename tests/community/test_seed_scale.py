@@ -141,3 +141,15 @@ def test_silly_counts_and_a_second_load_are_refused(seeded):
         call_command("seed_scale", members=5, questions=0, answers=3, comments=0, updates=0, articles=0)
     with pytest.raises(CommandError, match="already loaded"):
         call_command("seed_scale", **SMALL, stdout=StringIO())
+
+
+def test_the_newest_posts_are_spread_out_not_piled_on_one_moment():
+    """As the scale data's 200,000 updates are drawn: a floor on their age once put 143 of them at
+    the same moment, which no real feed has (and which made the feed read 138 rows for 21)."""
+    counts = scale.Scale(members=100, articles=0, questions=0, answers=0, comments=0, updates=200_000)
+    loader = scale._Loader(scale=counts, password=None, seed=scale.SEED, progress=print)
+    ages = [loader.recent_age(1500) for _ in range(200_000)]
+    assert min(ages) >= 60
+    assert ages.count(min(ages)) == 1
+    replies = [loader.later_age(age) for age in ages[:1000]]
+    assert all(30 <= reply <= age for reply, age in zip(replies, ages[:1000], strict=True))
