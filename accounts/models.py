@@ -314,7 +314,10 @@ class Notification(models.Model):
         REACTION = "reaction", "Reactions"
         MODERATION = "moderation", "Moderation"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # Indexed first in each index below.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind)
     message = models.CharField(max_length=500)
     url = models.CharField(max_length=300, blank=True)
@@ -329,6 +332,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # A member's page of notifications, newest first. Without it the busiest member of the
+            # scale data (12,628 notifications) waited 55 ms for PostgreSQL to sort them all.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_newest"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "thread_key", "email_status"], name="notification_email_thread"),
         ]

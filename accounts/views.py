@@ -7,7 +7,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -24,6 +23,7 @@ from accounts.forms import (
 from accounts.models import EXPORTS_FOLDER
 from accounts.permissions import is_member
 from community import selectors as community_selectors
+from community.pagination import list_page, page_number
 
 # Media under these folders is public (article images); everything else is members' own.
 PUBLIC_MEDIA_PREFIXES = ("articles/", "contributors/")
@@ -74,7 +74,7 @@ def notification_list(request):
         services.notifications_mark_read(member=request.user)
         messages.success(request, "All notifications are marked as read.")
         return redirect("notification_list")
-    page = Paginator(selectors.notifications_for(member=request.user), 30).get_page(request.GET.get("page"))
+    page = list_page(selectors.notifications_for(member=request.user), number=page_number(request), size=30)
     return render(request, "accounts/notification_list.html", {"page": page})
 
 
