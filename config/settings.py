@@ -111,6 +111,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "check": ConnectionPool.check_connection,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Parameters go to PostgreSQL apart from the statement, and a statement a connection has run
+        # twice is kept prepared, plan included: the busiest question's statements took 6-8 ms
+        # planned afresh each time, 3.5-5 ms prepared. Turn off behind a pooler in transaction mode,
+        # which cannot keep a connection's prepared statements (PgBouncer before 1.21).
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

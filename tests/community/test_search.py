@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Visibility
+from accounts.models import User, Visibility
 from articles.models import SearchSynonym
 from community import search as site_search
 from community.models import ModerationState
@@ -330,3 +330,22 @@ def test_only_the_newest_matches_are_ranked_and_all_ranks_fewer_than_a_tab(membe
     ]
     assert len(in_all) == 2 and best.get_absolute_url() not in in_all
     assert len(in_tab) == 4 and in_tab[0] == best.get_absolute_url()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_statements_stay_prepared_but_searches_are_planned_for_what_was_typed(settings):
+    """The site keeps a statement prepared once a connection has run it twice; a search's best plan
+    depends on the words typed, so its statements are planned afresh each time."""
+    assert settings.DATABASES["default"]["OPTIONS"]["server_side_binding"] is True
+    member = UserFactory()
+    UpdateFactory(text="Fatigue again today, but a short walk helped.")
+    QuestionFactory(title="How do you manage fatigue on osimertinib?")
+    for _ in range(3):
+        assert User.objects.filter(pk=member.pk).exists()
+        outcome = site_search.search(viewer=member, raw_query="fatigue", kind="all")
+    assert titles(outcome, "questions") == ["How do you manage fatigue on osimertinib?"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_user"' in statement for statement in prepared)
+    assert not any("ts_headline" in statement or "ts_rank" in statement for statement in prepared)
