@@ -48,6 +48,9 @@ def pick(*, member: User) -> list[Page]:
         raise SystemExit("The database holds no published article, question or update: load data first.")
     return [
         Page("floor (bare view)", reverse("benchmark_floor"), member=False),
+        # The same bare view for a signed-in member: what reading the session and the member costs
+        # before a page does anything of its own.
+        Page("floor, signed-in member", reverse("benchmark_floor"), member=True),
         Page("home, visitor", reverse("home"), member=False),
         Page("article, visitor", article.get_absolute_url(), member=False),
         Page("activity feed, member", reverse("activity_list"), member=True),
