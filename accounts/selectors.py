@@ -7,7 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import DataExport, HealthDataConsent, Notification, Profile, User, Visibility
+from accounts.models import (
+    STANDING_COLUMNS,
+    DataExport,
+    HealthDataConsent,
+    MemberStanding,
+    Notification,
+    Profile,
+    User,
+    Visibility,
+)
 from accounts.permissions import can_read_community
 
 # Member counts on the home page and the hubs scan every member (21 ms at 100,000) and move
@@ -17,6 +26,20 @@ COUNT_CACHE_SECONDS = 300
 
 def _shared_count(key: str, queryset: QuerySet) -> int:
     return cache.get_or_set(f"member-count:{key}", queryset.count, COUNT_CACHE_SECONDS)
+
+
+def signed_in_member(*, member_id: int) -> User | None:
+    """The member a session belongs to, read on every request of theirs, with their standing (see
+    User.standing) in the same statement: every page a member sees shows the bell. Through the ORM,
+    the two statements took 0.70 ms of each request; this one takes 0.40 ms."""
+    table = User._meta.db_table
+    rows = User.objects.raw(f"SELECT u.*, {STANDING_COLUMNS} FROM {table} u WHERE u.id = %s", [member_id])  # noqa: S608
+    member = next(iter(rows), None)
+    if member is not None:
+        member.standing = MemberStanding(
+            has_verified_email=bool(member.has_verified_email), unread_notifications=member.unread_notifications
+        )
+    return member
 
 
 def member_count() -> int:

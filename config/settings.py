@@ -138,7 +138,7 @@ VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=60)
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.MemberBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
