@@ -173,11 +173,13 @@ def comment_create(
         parent=parent,
         moderation_state=screening.state,
     )
-    if comment.is_visible:
-        moderation.parent_count_change(comment, +1)
     moderation.queue_if_needed(item=comment, screening=screening)
     # A comment waiting for a moderator notifies when approved (community/moderation.py).
     account_services.notify_reply(comment=comment)
+    if comment.is_visible:
+        # Last: the count's row stays locked until commit, and every other comment on the same
+        # update or answer waits for it.
+        moderation.parent_count_change(comment, +1)
     return comment
 
 
@@ -253,11 +255,12 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
     _enforce_posting_limits(author, "answer")
     screening = moderation.screen_new_post(author=author, text=text)
     answer = Answer.objects.create(question=question, author=author, text=text, moderation_state=screening.state)
-    if answer.is_visible:
-        moderation.parent_count_change(answer, +1)
     moderation.queue_if_needed(item=answer, screening=screening)
     # An answer waiting for a moderator notifies when approved (community/moderation.py).
     account_services.notify_answer(answer=answer)
+    if answer.is_visible:
+        # Last, as for comments: the question's row stays locked until commit.
+        moderation.parent_count_change(answer, +1)
     return answer
 
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community import services
@@ -209,6 +211,26 @@ def test_answer_comments_count_on_the_answer(member, other_member):
     services.comment_create(author=other_member, text="Same for me", answer=answer)
     answer.refresh_from_db()
     assert answer.comment_count == 1
+
+
+@pytest.mark.parametrize("target", ["update", "answer"])
+def test_a_new_comment_or_answer_locks_the_count_on_its_parent_last(member, other_member, target):
+    """Under the load benchmark every comment goes to one update: the row holding its count stays
+    locked from that UPDATE until commit, so nothing else of the post may run after it."""
+    parent = UpdateFactory(author=member) if target == "update" else AnswerFactory(author=member)
+    question = QuestionFactory(author=member)
+    with CaptureQueriesContext(connection) as comment_queries:
+        services.comment_create(author=other_member, text="Thinking of you", **{target: parent})
+    with CaptureQueriesContext(connection) as answer_queries:
+        services.answer_create(author=other_member, question=question, text="Same here, it got easier.")
+
+    for queries, table in [(comment_queries, parent._meta.db_table), (answer_queries, "community_question")]:
+        statements = [q["sql"] for q in queries.captured_queries]
+        count_update = next(i for i, sql in enumerate(statements) if sql.startswith(f'UPDATE "{table}"'))
+        assert statements[count_update + 1 :] == [statements[-1]] and statements[-1].startswith("RELEASE SAVEPOINT")
+    parent.refresh_from_db()
+    question.refresh_from_db()
+    assert parent.comment_count == 1 and question.answer_count == 1
 
 
 # Questions and answers
