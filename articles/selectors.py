@@ -8,6 +8,7 @@ hold advice we no longer stand behind, and a 404 keeps it out of search engines'
 """
 
 import re
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
@@ -25,6 +26,8 @@ SEARCH_VOCABULARY_KEY = "articles:search-vocabulary"
 # within the hour.
 TITLE_WORDS_KEY = "articles:title-words"
 TITLE_WORDS_SECONDS = 60 * 60
+# Dropped whenever staff add, rename or delete a topic.
+TOPIC_CHOICES_KEY = "articles:topic-choices"
 
 
 def published_articles() -> QuerySet[Article]:
@@ -49,6 +52,23 @@ def latest_articles(*, limit: int = 3) -> list[Article]:
 
 def topics() -> QuerySet[Topic]:
     return Topic.objects.all()
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    pk: int
+    slug: str
+    name: str
+
+
+def topic_choices() -> list[TopicChoice]:
+    """Every topic by name, for the question list's topic filter, which members open far more
+    often than staff change topics: from the cache it is one read of it instead of a query."""
+    rows = cache.get(TOPIC_CHOICES_KEY)
+    if rows is None:
+        rows = list(Topic.objects.order_by("name").values_list("pk", "slug", "name"))
+        cache.set(TOPIC_CHOICES_KEY, rows, timeout=None)
+    return [TopicChoice(*row) for row in rows]
 
 
 def topic_by_slug(*, slug: str) -> Topic:

@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from articles.catalogue import seed_catalogue, seed_synonyms
-from articles.selectors import SEARCH_VOCABULARY_KEY, TITLE_WORDS_KEY
+from articles.selectors import SEARCH_VOCABULARY_KEY, TITLE_WORDS_KEY, TOPIC_CHOICES_KEY
 from config import page_cache
 
 # Sent once an article's publication has committed, with `article`. Other apps react (emails)
@@ -42,13 +42,14 @@ def visitor_pages_after_edit(sender, **kwargs):
         page_cache.invalidate("articles")
 
 
-@receiver(post_save, dispatch_uid="articles.search_vocabulary_on_save")
-@receiver(post_delete, dispatch_uid="articles.search_vocabulary_on_delete")
-def search_vocabulary_after_edit(sender, **kwargs):
+@receiver(post_save, dispatch_uid="articles.cached_reads_on_save")
+@receiver(post_delete, dispatch_uid="articles.cached_reads_on_delete")
+def cached_reads_after_edit(sender, **kwargs):
     key = {
         "articles.Treatment": SEARCH_VOCABULARY_KEY,
         "articles.SearchSynonym": SEARCH_VOCABULARY_KEY,
         "articles.Article": TITLE_WORDS_KEY,
+        "articles.Topic": TOPIC_CHOICES_KEY,
     }.get(sender._meta.label)
     if key is None:
         return

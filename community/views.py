@@ -311,7 +311,7 @@ def question_list(request):
             "page": page,
             "tab": tab,
             "topic": topic,
-            "topics": Topic.objects.order_by("name"),
+            "topics": article_selectors.topic_choices(),
             "can_read": can_read_community(request.user),
         },
     )

@@ -132,6 +132,31 @@ def test_list_tabs_and_topic_filter(member_client):
         assert member_client.get(reverse("question_list"), params).status_code == 200
 
 
+def test_the_topic_filter_comes_from_the_cache_and_follows_staff_edits_at_once(member_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.articles.factories import TopicFactory
+
+    def options() -> list[str]:
+        page = member_client.get(reverse("question_list")).content.decode()
+        return re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', page)
+
+    TopicFactory(name="EGFR", slug="egfr")
+    options()  # fills the cache
+    with CaptureQueriesContext(connection) as context:
+        assert options() == [("egfr", "EGFR")]
+    assert not [q for q in context.captured_queries if 'FROM "articles_topic" ORDER BY' in q["sql"]]
+
+    radiotherapy = TopicFactory(name="Radiotherapy", slug="radiotherapy")
+    assert options() == [("egfr", "EGFR"), ("radiotherapy", "Radiotherapy")]
+    radiotherapy.name = "Radiation therapy"
+    radiotherapy.save()
+    assert ("radiotherapy", "Radiation therapy") in options()
+    radiotherapy.delete()
+    assert options() == [("egfr", "EGFR")]
+
+
 def test_a_member_asks_a_question(member_client, member):
     response = member_client.post(
         reverse("question_ask"),
