@@ -27,7 +27,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from community.models import Reaction
-from community.selectors import CommentOutline, fill_answer_threads
+from community.selectors import (
+    CommentOutline,
+    QuestionRowOutline,
+    UpdateOutline,
+    fill_answer_threads,
+    questions_to_render,
+    updates_to_render,
+)
 
 TIMEOUT = 60 * 60
 CSRF_PLACEHOLDER = "__kindred_fragment_csrf__"
@@ -40,8 +47,9 @@ class Kind:
     # Everything the template shows, given the item and the page's context; None renders the item
     # without the cache (a form on the page holds what the member typed, say).
     fingerprint: Callable[[object, Context], tuple | None]
-    # Reads what only rendering needs, for the items that must be rendered.
-    prepare: Callable[[list], None] = lambda items: None
+    # What to render for the items whose HTML is not in the cache, in their order, with what only
+    # rendering needs read; None for an item gone since the page was read.
+    prepare: Callable[[list], list] = lambda items: items
 
 
 def templates_version() -> str:
@@ -96,20 +104,20 @@ def _page(context: Context) -> str:
     return context["request"].get_full_path()
 
 
-def _update(update, context: Context) -> tuple:
+def _update(update: UpdateOutline, context: Context) -> tuple:
     reacted = context.get("reacted") or set()
     return (
         update.pk,
         update.text,
         update.edited_at,
-        str(update.picture),
+        update.picture,
         update.picture_alt,
         update.picture_width,
         update.picture_height,
         update.comment_count,
-        *(getattr(update, f"{kind}_count") for kind in Reaction.Kind.values),
+        update.reaction_counts,
         *_moderation(update),
-        _member(update.author),
+        (update.author_id, update.author_is_active, update.author_display_name, update.author_avatar),
         age_step(update.created_at),
         update.author_id == _viewer_pk(context),
         tuple(kind for kind in Reaction.Kind.values if (update.pk, kind) in reacted),
@@ -155,23 +163,23 @@ def _answer(answer, context: Context) -> tuple | None:
     )
 
 
-def _question_row(question, context: Context) -> tuple:
+def _question_row(question: QuestionRowOutline, context: Context) -> tuple:
     return (
         question.pk,
         question.title,
         question.slug,
         question.answer_count,
         age_step(question.created_at),
-        question.topic and (question.topic.slug, question.topic.name),
+        question.topic_slug and (question.topic_slug, question.topic_name),
         context.get("tab"),
         # Names are for members only; an anonymous question shows none.
-        context.get("can_read") and (question.is_anonymous, question.author.display_name),
+        context.get("can_read") and (question.is_anonymous, question.author_display_name),
     )
 
 
 KINDS = {
-    "update": Kind("community/_update.html", "update", _update),
-    "question": Kind("community/_question_row.html", "question", _question_row),
+    "update": Kind("community/_update.html", "update", _update, prepare=updates_to_render),
+    "question": Kind("community/_question_row.html", "question", _question_row, prepare=questions_to_render),
     "answer": Kind("community/_answer.html", "answer", _answer, prepare=fill_answer_threads),
 }
 
@@ -190,13 +198,16 @@ def render_items(context: Context, kind_name: str, items: Iterable) -> SafeStrin
         fingerprint = kind.fingerprint(item, context)
         keyed.append((item, None if fingerprint is None else _key(kind_name, fingerprint)))
     found = cache.get_many([key for _, key in keyed if key])
-    kind.prepare([item for item, key in keyed if key not in found])
+    missing = [index for index, (_, key) in enumerate(keyed) if key not in found]
+    to_render = dict(zip(missing, kind.prepare([keyed[index][0] for index in missing]), strict=True))
     token = str(context.get("csrf_token", ""))
     rendered, new = [], {}
-    for item, key in keyed:
+    for index, (_, key) in enumerate(keyed):
         html = found.get(key) if key else None
         if html is None:
-            with context.push({kind.variable: item, "csrf_token": CSRF_PLACEHOLDER if key else token}):
+            if (shown := to_render[index]) is None:
+                continue
+            with context.push({kind.variable: shown, "csrf_token": CSRF_PLACEHOLDER if key else token}):
                 html = template.render(context)
             if key:
                 new[key] = html

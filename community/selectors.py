@@ -116,6 +116,63 @@ def feed_updates(*, viewer, scope: str = "all") -> QuerySet:
     return updates
 
 
+@dataclass(frozen=True)
+class UpdateOutline:
+    """An update in the feed as plain values: what decides whether its cached HTML still holds
+    (community/fragments.py). Model objects are built only for the updates that must be rendered
+    again (`updates_to_render`): the feed built 63 of them for a page of 21 updates on every
+    request, when their HTML was nearly always in the cache."""
+
+    pk: int
+    text: str
+    edited_at: datetime | None
+    picture: str
+    picture_alt: str
+    picture_width: int | None
+    picture_height: int | None
+    comment_count: int
+    # One count per kind of reaction, in the order of Reaction.Kind.
+    reaction_counts: tuple[int, ...]
+    moderation_state: str
+    moderator_note: str
+    moderator_note_article_id: int | None
+    author_id: int
+    author_is_active: bool
+    author_display_name: str
+    author_avatar: str
+    created_at: datetime
+
+
+_REACTION_COUNTS = tuple(f"{kind}_count" for kind in Reaction.Kind.values)
+_UPDATE_OUTLINE_FIELDS = (
+    *("id", "text", "edited_at", "picture", "picture_alt", "picture_width", "picture_height", "comment_count"),
+    *_REACTION_COUNTS,
+    *("moderation_state", "moderator_note", "moderator_note_article_id", "author_id"),
+    *("author__is_active", "author__display_name", "author__profile__avatar", "created_at"),
+)
+
+
+def _update_outline(row: tuple) -> UpdateOutline:
+    counts_end = 8 + len(_REACTION_COUNTS)
+    return UpdateOutline(*row[:8], tuple(row[8:counts_end]), *row[counts_end:])
+
+
+def feed_page(*, viewer, scope: str = "all", number: int, size: int) -> ListPage:
+    """One page of the feed (`feed_updates`) as outlines: `updates_to_render` gives the updates
+    whose HTML must be rendered."""
+    found = list_page(
+        feed_updates(viewer=viewer, scope=scope).values_list(*_UPDATE_OUTLINE_FIELDS), number=number, size=size
+    )
+    found.object_list = [_update_outline(row) for row in found.object_list]
+    return found
+
+
+def updates_to_render(outlines: list[UpdateOutline]) -> list[Update | None]:
+    """The updates the outlines name, with their authors, in one query; None for one deleted since."""
+    updates = _with_author(Update.objects.filter(pk__in=[outline.pk for outline in outlines])).in_bulk()
+    return [updates.get(outline.pk) for outline in outlines]
+
+
 def members_like_viewer(*, viewer) -> QuerySet:
     """Members who share the viewer's diagnosis or one of the viewer's biomarkers, counting only
     what both left visible to members."""
@@ -223,6 +280,39 @@ def questions(*, tab: str = "newest", topic=None, viewer=None) -> QuerySet:
     if tab == "most_helpful":
         return rows.order_by("-helpful_count", "-answer_count", "-created_at")
     return rows.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class QuestionRowOutline:
+    """A row of the question list as plain values, like `UpdateOutline`: `questions_to_render`
+    builds questions only for the rows whose HTML is not in the cache."""
+
+    # In the order of QUESTION_ROW_FIELDS.
+    pk: int
+    title: str
+    slug: str
+    answer_count: int
+    helpful_count: int
+    created_at: datetime
+    is_anonymous: bool
+    topic_slug: str | None
+    topic_name: str | None
+    author_display_name: str
+
+
+def question_page(*, tab: str, topic, viewer, number: int, size: int) -> ListPage:
+    """One page of the question list (`questions`) as outlines."""
+    rows = questions(tab=tab, topic=topic, viewer=viewer).values_list("id", *QUESTION_ROW_FIELDS)
+    found = list_page(rows, number=number, size=size)
+    found.object_list = [QuestionRowOutline(*row) for row in found.object_list]
+    return found
+
+
+def questions_to_render(outlines: list[QuestionRowOutline]) -> list[Question | None]:
+    """The questions the outlines name, as rows, in one query; None for one deleted since."""
+    rows = Question.objects.select_related("author", "topic").only(*QUESTION_ROW_FIELDS)
+    found = rows.in_bulk([outline.pk for outline in outlines])
+    return [found.get(outline.pk) for outline in outlines]
 
 
 def question_for_page(*, question_id: int, viewer=None) -> Question:
@@ -350,7 +440,7 @@ def answers_for_viewer(*, viewer, question: Question, page: int = 1, all_comment
     return found
 
 
-def fill_answer_threads(answers) -> None:
+def fill_answer_threads(answers: list[Answer]) -> list[Answer]:
     """Gives each answer `thread`: the comments its outline names, with their authors and
     `shown_replies`, in one query. A comment deleted since the outline was read is left out."""
     ids = [comment.id for answer in answers for top in answer.thread_outline for comment in (top, *top.replies)]
@@ -361,6 +451,7 @@ def fill_answer_threads(answers) -> None:
             if (comment := comments.get(top.id)) is not None:
                 comment.shown_replies = [comments[reply.id] for reply in top.replies if reply.id in comments]
                 answer.thread.append(comment)
+    return answers
 
 
 def is_following(*, viewer, question) -> bool:

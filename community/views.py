@@ -124,7 +124,7 @@ def activity_list(request):
                 return redirect("activity_list")
     else:
         form = UpdateForm()
-    page = _paginate(request, selectors.feed_updates(viewer=request.user, scope=scope))
+    page = selectors.feed_page(viewer=request.user, scope=scope, number=page_number(request), size=PAGE_SIZE)
     return render(
         request,
         "community/activity_list.html",
@@ -303,7 +303,9 @@ def question_list(request):
     topic = None
     if request.GET.get("topic"):
         topic = Topic.objects.filter(slug=request.GET["topic"]).first()
-    page = _paginate(request, selectors.questions(tab=tab, topic=topic, viewer=request.user))
+    page = selectors.question_page(
+        tab=tab, topic=topic, viewer=request.user, number=page_number(request), size=PAGE_SIZE
+    )
     return render(
         request,
         "community/question_list.html",

@@ -72,6 +72,36 @@ def test_a_page_from_the_cache_is_the_page_rendered_fresh(reader, busy_feed):
     assert "Day 2 after the scan." in cached and "Report" in cached
 
 
+def test_the_feed_builds_updates_only_for_the_html_it_renders(reader, busy_feed, django_assert_num_queries):
+    """The feed reads its page as plain values, enough to know whether each update's HTML is still
+    right; whole updates with their authors are read, by id, only for those rendered again."""
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    Update.objects.update(created_at=ten_days_ago)
+    client = signed_in(reader)
+    with CaptureQueriesContext(connection) as fresh:
+        fresh_html = page(client, "/activities/")
+    with django_assert_num_queries(len(fresh.captured_queries) - 1):
+        cached_html = page(client, "/activities/")
+    assert without_tokens(cached_html) == without_tokens(fresh_html)
+    assert all(f"Day {n} after the scan." in cached_html for n in range(3))
+
+
+def test_an_update_deleted_while_the_feed_is_read_is_left_out(reader, busy_feed, monkeypatch):
+    from community import selectors
+
+    read_page = selectors.feed_page
+
+    def deleted_meanwhile(**kwargs):
+        found = read_page(**kwargs)
+        Update.objects.filter(pk=busy_feed[1].pk).delete()
+        return found
+
+    monkeypatch.setattr(selectors, "feed_page", deleted_meanwhile)
+    html = page(signed_in(reader), "/activities/")
+    assert "Day 1 after the scan." not in html
+    assert "Day 0 after the scan." in html and "Day 2 after the scan." in html
+
+
 def test_every_form_of_a_cached_item_carries_this_requests_csrf_token(reader, busy_feed):
     page(signed_in(UserFactory()), "/activities/")  # another member fills the cache
     client = signed_in(reader)
@@ -254,6 +284,21 @@ def test_what_changes_on_a_question_row_shows_at_once(reader):
 
     Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(days=3))
     assert "asked 3\xa0days ago" in question_row(page(client, "/questions/"), question)
+
+
+def test_the_question_list_builds_questions_only_for_the_rows_it_renders(reader, django_assert_num_queries):
+    for n in range(3):
+        QuestionFactory(title=f"Question number {n} about scans?")
+    Question.objects.update(created_at=timezone.now() - timedelta(days=10))  # no age text changes meanwhile
+    client = signed_in(reader)
+    page(client, "/questions/")  # the topic filter's list is cached too
+    cache.delete_many([key.removeprefix(cache.make_key("")) for key in fragment_keys()])
+    with CaptureQueriesContext(connection) as fresh:
+        fresh_html = page(client, "/questions/")
+    with django_assert_num_queries(len(fresh.captured_queries) - 1):
+        cached_html = page(client, "/questions/")
+    assert without_tokens(cached_html) == without_tokens(fresh_html)
+    assert all(f"Question number {n} about scans?" in cached_html for n in range(3))
 
 
 def test_visitors_never_receive_a_members_question_row(reader, settings):
