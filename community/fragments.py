@@ -199,7 +199,8 @@ def render_items(context: Context, kind_name: str, items: Iterable) -> SafeStrin
         keyed.append((item, None if fingerprint is None else _key(kind_name, fingerprint)))
     found = cache.get_many([key for _, key in keyed if key])
     missing = [index for index, (_, key) in enumerate(keyed) if key not in found]
-    to_render = dict(zip(missing, kind.prepare([keyed[index][0] for index in missing]), strict=True))
+    # Nearly always nothing is missing, and even an empty queryset costs its building.
+    to_render = dict(zip(missing, kind.prepare([keyed[i][0] for i in missing]), strict=True)) if missing else {}
     token = str(context.get("csrf_token", ""))
     rendered, new = [], {}
     for index, (_, key) in enumerate(keyed):
