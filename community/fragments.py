@@ -1,6 +1,8 @@
-"""Rendered HTML of the items members' pages repeat (updates in the feed, answers with the start of
-their threads), cached so that a busy page costs a few cache reads instead of hundreds of template
-nodes.
+"""Rendered HTML of the items members' pages repeat (updates in the feed, rows of the question list,
+answers with the start of their threads), cached so that a busy page costs a few cache reads instead
+of hundreds of template nodes. The feed and the question list read their items, and a question the
+comments under its answers, as plain values (the selectors' outlines), which is all a fingerprint
+needs; only what must be rendered again is read as model objects (each kind's `prepare`).
 
 An item's HTML depends on the item and on who is looking: their own item or not, what they reacted
 to or found helpful, whether they asked the question, the page's address (in "next" links) and the
