@@ -391,7 +391,7 @@ def question_detail(request, question_id: int, slug: str = ""):
             "comment_form": CommentForm(),
             "can_read": can_read,
             "is_asker": can_read and question.author_id == request.user.pk,
-            "is_following": can_read and selectors.is_following(viewer=request.user, question=question),
+            "is_following": can_read and question.followed,
         },
         status=status,
     )

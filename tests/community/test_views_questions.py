@@ -205,6 +205,23 @@ def test_a_member_answers_and_the_count_follows(member_client, member, question)
     assert "2 answers" in member_client.get(question.get_absolute_url()).content.decode()
 
 
+def test_the_follow_button_says_whether_this_member_follows_the_question(member_client, question, third_member):
+    from django.test import Client
+
+    def button(client) -> tuple[str, str]:
+        page = client.get(question.get_absolute_url()).content.decode()
+        return re.search(r'aria-pressed="(\w+)">([^<]+)<', page).groups()
+
+    assert button(member_client) == ("false", "Follow: get new answers in my digest")
+    member_client.post(reverse("question_follow", args=[question.pk]))
+    assert button(member_client) == ("true", "Following: stop")
+    someone_else = Client()
+    someone_else.force_login(third_member)
+    assert button(someone_else)[0] == "false"
+    member_client.post(reverse("question_follow", args=[question.pk]))
+    assert button(member_client) == ("false", "Follow: get new answers in my digest")
+
+
 def test_an_empty_answer_is_refused(member_client, question):
     response = member_client.post(question.get_absolute_url(), {"text": "   "})
     assert response.status_code == 400 and "An answer needs some text." in response.content.decode()
