@@ -94,6 +94,10 @@ def _member(member) -> tuple:
     return (member.pk, member.is_active, member.display_name, str(member.profile.avatar))
 
 
+def _outline_author(item: UpdateOutline | CommentOutline) -> tuple:
+    return (item.author_id, item.author_is_active, item.author_display_name, item.author_avatar)
+
+
 def _moderation(item) -> tuple:
     return (item.moderation_state, item.moderator_note, item.moderator_note_article_id)
 
@@ -119,7 +123,7 @@ def _update(update: UpdateOutline, context: Context) -> tuple:
         update.comment_count,
         update.reaction_counts,
         *_moderation(update),
-        (update.author_id, update.author_is_active, update.author_display_name, update.author_avatar),
+        _outline_author(update),
         age_step(update.created_at),
         update.author_id == _viewer_pk(context),
         tuple(kind for kind in Reaction.Kind.values if (update.pk, kind) in reacted),
@@ -134,7 +138,7 @@ def _comment(comment: CommentOutline, viewer_pk) -> tuple:
         comment.is_removed,
         comment.parent_id,
         *_moderation(comment),
-        (comment.author_id, comment.author_is_active, comment.author_display_name, comment.author_avatar),
+        _outline_author(comment),
         age_step(comment.created_at),
         comment.author_id == viewer_pk,
         tuple(_comment(reply, viewer_pk) for reply in comment.replies),

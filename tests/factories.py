@@ -1,10 +1,20 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
 
 from accounts.models import EDITORS_GROUP, MODERATORS_GROUP, HealthDataConsent, User
 
 PASSWORD = "a-long-test-password-1234"
+
+
+def logged_in(user) -> Client:
+    """A client signed in through the login form, as a member would be."""
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
 
 
 class UserFactory(factory.django.DjangoModelFactory):

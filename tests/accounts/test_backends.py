@@ -1,22 +1,13 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    """Signed in through the login form, as a member would be."""
-    client = Client()
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def test_a_member_page_reads_the_member_with_the_bell_and_their_verified_address_in_one_statement():

@@ -1,17 +1,9 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def test_a_member_sees_where_they_are_logged_in_and_can_end_the_other_sessions():
