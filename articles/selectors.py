@@ -62,8 +62,8 @@ class TopicChoice:
 
 
 def topic_choices() -> list[TopicChoice]:
-    """Every topic by name, for the question list's topic filter, which members open far more
-    often than staff change topics: from the cache it is one read of it instead of a query."""
+    """Every topic by name, for the question list's topic filter. Members open the list far more
+    often than staff change topics, so this is one cache read instead of a query."""
     rows = cache.get(TOPIC_CHOICES_KEY)
     if rows is None:
         rows = list(Topic.objects.order_by("name").values_list("pk", "slug", "name"))
