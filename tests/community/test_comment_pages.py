@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,3 +96,23 @@ def test_a_new_answer_and_a_comment_under_it_open_the_page_of_answers_that_shows
     )
     assert response.url.startswith(f"{question.get_absolute_url()}?page=2&comments={mine.pk}#comment-")
     assert "And a fourth comment on it." in member_client.get(response.url).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+@pytest.mark.parametrize("kind", ["article", "update", "answer"])
+def test_finding_a_new_comments_page_reads_the_threads_index_alone(member, kind):
+    """A busy thread has thousands of comments, and each new one counts those before it. If what
+    decides whether a comment is shown changes, the thread indexes must carry it too."""
+    factories = {"article": PublishedArticleFactory, "update": UpdateFactory, "answer": AnswerFactory}
+    comments = oldest_first(3, **{"update": None, kind: factories[kind]()})
+    with CaptureQueriesContext(connection) as statements:
+        selectors.comment_page_query(viewer=member, comment=comments[-1])
+    count = next(s["sql"] for s in statements if "COUNT(" in s["sql"])
+    with connection.cursor() as cursor:
+        # The test tables are tiny and PostgreSQL would read them whole: leave it only the ways that
+        # read an index alone.
+        for way in ("seqscan", "bitmapscan", "indexscan"):
+            cursor.execute(f"SET LOCAL enable_{way} = off")
+        cursor.execute(f"EXPLAIN {count}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Only Scan using comment_{kind}_thread" in plan, plan
