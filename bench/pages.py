@@ -51,6 +51,9 @@ def pick(*, member: User) -> list[Page]:
         # The same bare view for a signed-in member: what reading the session and the member costs
         # before a page does anything of its own.
         Page("floor, signed-in member", reverse("benchmark_floor"), member=True),
+        # A real page with nothing of its own to read: the site's layout around static text, for a
+        # member. No member page can do better than this one.
+        Page("about page, member", reverse("about"), member=True),
         Page("home, visitor", reverse("home"), member=False),
         Page("article, visitor", article.get_absolute_url(), member=False),
         Page("activity feed, member", reverse("activity_list"), member=True),
