@@ -5,36 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_article_title_upper'),
-        ('community', '0010_newest_first_indexes'),
+        ("articles", "0007_article_title_upper"),
+        ("community", "0010_newest_first_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='comment',
-            name='comment_article_thread',
+            model_name="comment",
+            name="comment_article_thread",
         ),
         migrations.RemoveIndex(
-            model_name='comment',
-            name='comment_update_thread',
+            model_name="comment",
+            name="comment_update_thread",
         ),
         migrations.RemoveIndex(
-            model_name='comment',
-            name='comment_answer_thread',
+            model_name="comment",
+            name="comment_answer_thread",
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('article__isnull', False)), fields=['article', 'created_at', 'id', 'parent', 'moderation_state', 'author'], name='comment_article_thread'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("article__isnull", False)),
+                fields=["article", "created_at", "id", "parent", "moderation_state", "author"],
+                name="comment_article_thread",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('update__isnull', False)), fields=['update', 'created_at', 'id', 'parent', 'moderation_state', 'author'], name='comment_update_thread'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("update__isnull", False)),
+                fields=["update", "created_at", "id", "parent", "moderation_state", "author"],
+                name="comment_update_thread",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('answer__isnull', False)), fields=['answer', 'created_at', 'id', 'parent', 'moderation_state', 'author'], name='comment_answer_thread'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("answer__isnull", False)),
+                fields=["answer", "created_at", "id", "parent", "moderation_state", "author"],
+                name="comment_answer_thread",
+            ),
         ),
     ]
