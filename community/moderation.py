@@ -77,7 +77,10 @@ def _host_spread_by_new_members(host: str, author: User) -> int:
             model.objects.filter(
                 created_at__gte=since,
                 author__date_joined__gte=since,
-                **{f"{field}__icontains": host},
+                # Not icontains, which compares UPPER(text) and no index answers: PostgreSQL then read
+                # every recent post of every new member (63-118 ms a link on the scale data). The
+                # posts' trigram indexes (migration 0004) answer a case-insensitive regex: 25-33 ms.
+                **{f"{field}__iregex": re.escape(host)},
             )
             .exclude(author=author)
             .values_list("author_id", flat=True)[:10]

@@ -265,6 +265,19 @@ def test_a_link_to_a_host_spread_by_new_members_is_held(settings, member):
     assert services.update_create(author=member, text="Also https://food.example/soup").is_visible
 
 
+def test_a_hosts_spread_is_counted_in_any_case_and_for_that_host_only(settings, member):
+    settings.LINK_HOST_SPREAD_LIMIT = 2
+    services.update_create(author=UserFactory(), text="Offers at HTTPS://My-Cure.Example/a")
+    services.comment_create(author=UserFactory(), text="Offers at my-cure.example/b", update=UpdateFactory())
+    assert services.update_create(author=member, text="Look: https://my-cure.example").moderation_state == (
+        ModerationState.PENDING
+    )
+    # The dot is a dot: "kind-words.example" is not "kind-wordsXexample".
+    services.update_create(author=UserFactory(), text="Poems at https://kind-words.example/1")
+    services.update_create(author=UserFactory(), text="Poems at https://kind-wordsxexample.org/2")
+    assert services.update_create(author=member, text="See www.kind-words.example").is_visible
+
+
 def test_established_members_are_not_held_for_links():
     for n in range(3):
         services.update_create(author=UserFactory(), text=f"Great deals https://cure.example/{n}")
