@@ -83,11 +83,14 @@ def media(request, path: str):
     """Uploaded files, read through the storage (the media folder, or the bucket when several
     machines share one). Members' pictures are for members only, and pages load nothing from
     another host, so every picture comes through here rather than from a public address."""
-    if not path.startswith(PUBLIC_MEDIA_PREFIXES) and not is_member(request.user):
-        raise Http404
-    # Judge the normalised name, so "updates/../exports/x.zip" or "./exports/x.zip" is refused too.
+    # Only the one spelling the site itself links to is served: "articles/../updates/x.webp",
+    # "./x", doubled slashes and backslashes name no file here, so they cannot borrow a public
+    # folder's name (and its public caching) for a member's picture.
     name = posixpath.normpath(path)
-    if name.startswith(("/", "..")) or f"{name}/".startswith(PRIVATE_MEDIA_PREFIXES):
+    if name != path or "\\" in name or name.startswith(("/", "..")) or f"{name}/".startswith(PRIVATE_MEDIA_PREFIXES):
+        raise Http404
+    public = name.startswith(PUBLIC_MEDIA_PREFIXES)
+    if not public and not is_member(request.user):
         raise Http404
     try:
         file = default_storage.open(name, "rb")
@@ -95,9 +98,7 @@ def media(request, path: str):
         raise Http404 from exc
     content_type, _ = mimetypes.guess_type(name)
     response = FileResponse(file, content_type=content_type or "application/octet-stream")
-    response["Cache-Control"] = (
-        "public, max-age=86400" if path.startswith(PUBLIC_MEDIA_PREFIXES) else "private, max-age=3600"
-    )
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
