@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -163,3 +164,28 @@ def test_asking_twice_in_a_row_builds_one_archive(member_client, rich_member, on
 
 def test_a_made_up_token_is_not_found(member_client, rich_member):
     assert member_client.get(reverse("data_export_download", args=["not-a-real-token"])).status_code == 404
+
+
+def test_the_hourly_purge_deletes_an_export_nobody_downloaded(member_client, rich_member, on_commit, media_root):
+    request_export(member_client, on_commit)
+    export = DataExport.objects.get(member=rich_member)
+    stored = media_root / export.file.name
+    # Built yesterday, its link ran out an hour ago; nobody ever opened it.
+    DataExport.objects.filter(pk=export.pk).update(
+        ready_at=timezone.now() - timedelta(hours=25), expires_at=timezone.now() - timedelta(hours=1)
+    )
+    out = io.StringIO()
+
+    on_commit(call_command, "purge_data_exports", stdout=out)
+
+    assert not stored.exists()
+    assert DataExport.objects.get(pk=export.pk).file.name == ""
+    assert "1 expired data export deleted" in out.getvalue()
+    assert not any(media_root.glob("exports/**/*.zip"))
+
+
+def test_the_purge_leaves_a_fresh_export_alone(member_client, rich_member, on_commit, media_root):
+    request_export(member_client, on_commit)
+    stored = media_root / DataExport.objects.get(member=rich_member).file.name
+    on_commit(call_command, "purge_data_exports", stdout=io.StringIO())
+    assert stored.is_file()
