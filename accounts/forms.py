@@ -52,6 +52,9 @@ class MemberSignupForm(SignupForm):
             # allauth hides its honeypot with an inline style, which our CSP blocks; a CSS rule
             # on the field's wrapper (#div_id_<name>) hides it instead.
             self.fields[honeypot].widget.attrs.pop("style", None)
+            # allauth asks for autocomplete="nope", which is no autofill token; "off" is, and also
+            # keeps browsers from filling in the trap.
+            self.fields[honeypot].widget.attrs["autocomplete"] = "off"
         if "password1" in self.fields:
             self.fields["password1"].label = "Password (optional)"
             self.fields["password1"].help_text = "Leave this empty to log in with a code we email you each time."
@@ -134,7 +137,9 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "biomarkers": forms.CheckboxSelectMultiple,
             "treatments": forms.CheckboxSelectMultiple,
-            "medicines": forms.CheckboxSelectMultiple(attrs={"class": "medicine-choice"}),
+            # No class of its own: crispy writes class="form-check-input" on each box, and a second
+            # class attribute is invalid HTML. The wrapper's .medicine-choices styles the list.
+            "medicines": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 4}),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "year_diagnosed": forms.NumberInput(attrs={"inputmode": "numeric"}),
