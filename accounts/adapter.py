@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 
 
@@ -18,3 +19,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_banned:
             return render(request, "accounts/banned.html", {"member": user}, status=403)
         return super().pre_login(request, user, **kwargs)
+
+    def get_client_ip(self, request):
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer X-Forwarded-For entries than trusted proxies: the request did not come through
+            # them all, so the peer that sent it is the nearest address we can vouch for.
+            return request.META["REMOTE_ADDR"]

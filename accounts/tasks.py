@@ -17,7 +17,7 @@ def send_subscription_confirmation(subscription_id: int) -> None:
         template="subscription_confirm",
         to=subscription.email,
         subject="Please confirm: new articles by email",
-        context={"name": subscription.name, "confirm_url": tokens.confirm_url(subscription)},
+        context={"confirm_url": tokens.confirm_url(subscription)},
     )
     emails.send(message)
 

@@ -2,6 +2,7 @@ import mimetypes
 import posixpath
 
 from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -117,10 +118,15 @@ def subscribe(request):
     member's), the answer is the same thank-you page."""
     if request.method == "POST":
         form = SubscribeForm(request.POST)
-        if form.is_valid():
-            services.subscription_request(name=form.cleaned_data["name"], email=form.cleaned_data["email"])
-            return redirect("subscribe_thanks")
-        return render(request, "accounts/subscribe.html", {"subscribe_form": form}, status=400)
+        if not form.is_valid():
+            return render(request, "accounts/subscribe.html", {"subscribe_form": form}, status=400)
+        # Counted per client address with allauth's limiter, which reads the address the way the
+        # log-in limits do (TRUSTED_PROXY_COUNT), so one sender cannot mail a list of strangers.
+        if not ratelimit.consume(request, action="subscribe"):
+            form.add_error(None, "Too many subscription requests from your connection. Please try again in an hour.")
+            return render(request, "accounts/subscribe.html", {"subscribe_form": form}, status=429)
+        services.subscription_request(name=form.cleaned_data["name"], email=form.cleaned_data["email"])
+        return redirect("subscribe_thanks")
     return render(request, "accounts/subscribe.html", {"subscribe_form": SubscribeForm()})
 
 

@@ -287,7 +287,14 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # Ours, read through allauth's limiter so it counts the same client address (accounts/views.py).
+    "subscribe": "10/h/ip",
 }
+# Behind a proxy every request comes from the proxy's address, so per-address limits would count all
+# members as one. Anyone can send X-Forwarded-For, so it is read only when the operator says how many
+# proxies of theirs add to it (or names the header their proxy sets to the client's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Members see where they are logged in and can end those sessions (/accounts/sessions/). Activity
 # tracking stays off: it would write to the database on a member's requests now and then.

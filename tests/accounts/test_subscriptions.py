@@ -122,3 +122,16 @@ def test_members_are_pointed_to_their_email_preferences_instead_of_the_form(clie
     page = client.get(reverse("home")).content.decode()
     assert reverse("email_preferences") in page
     assert 'id="subscribe-email"' not in page
+
+
+def test_the_confirmation_email_carries_no_words_from_the_form(client, django_capture_on_commit_callbacks):
+    # The name field is free text: echoed into the email, it would let anyone send their own words
+    # from the site's address to any inbox.
+    words = "Claim your prize at prize.example"
+    subscribe(client, django_capture_on_commit_callbacks, name=words, email="someone@example.org")
+
+    message = mail.outbox[0]
+    assert words not in message.subject
+    assert words not in message.body
+    assert words not in message.alternatives[0].content
+    assert "prize" not in message.body
