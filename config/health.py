@@ -35,10 +35,6 @@ def report() -> tuple[int, dict[str, str]]:
 
 
 def _ask_the_database() -> None:
-    if connection.vendor != "postgresql":  # SQLite in development
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return
     # A new connection rather than one from the pool: a request waits up to the pool's timeout for
     # the database to come back, which would hide an outage from the load balancer.
     with psycopg.connect(**{**connection.get_connection_params(), "connect_timeout": 2}) as database:

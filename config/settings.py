@@ -97,26 +97,34 @@ TEMPLATES = [
     },
 ]
 
-# SQLite needs no server for `make run`; production and CI point DATABASE_URL at PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    from psycopg_pool import ConnectionPool
+# PostgreSQL everywhere. DATABASE_URL names the server (production, CI, your own); without it a
+# private PostgreSQL in .pgdata/ is started for this project (config/embedded_db.py).
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    from config import embedded_db
 
-    # A pool survives a database restart: broken connections are checked and replaced,
-    # so only the requests in flight at that moment fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX", default=10),
-        "timeout": 10,
-        "check": ConnectionPool.check_connection,
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        # Parameters go to PostgreSQL apart from the statement, and a statement a connection has run
-        # twice is kept prepared, plan included: the busiest question's statements took 6-8 ms
-        # planned afresh each time, 3.5-5 ms prepared. Turn off behind a pooler in transaction mode,
-        # which cannot keep a connection's prepared statements (PgBouncer before 1.21).
-        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
+    DATABASES = {"default": embedded_db.database()}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Kindred runs on PostgreSQL only: DATABASE_URL must be a postgres:// URL.")
+
+from psycopg_pool import ConnectionPool  # noqa: E402
+
+# A pool survives a database restart: broken connections are checked and replaced,
+# so only the requests in flight at that moment fail.
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env.int("DATABASE_POOL_MIN", default=2),
+    "max_size": env.int("DATABASE_POOL_MAX", default=10),
+    "timeout": 10,
+    "check": ConnectionPool.check_connection,
+}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # Parameters go to PostgreSQL apart from the statement, and a statement a connection has run
+    # twice is kept prepared, plan included: the busiest question's statements took 6-8 ms
+    # planned afresh each time, 3.5-5 ms prepared. Turn off behind a pooler in transaction mode,
+    # which cannot keep a connection's prepared statements (PgBouncer before 1.21).
+    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -2,8 +2,7 @@
 
 Member search matches display names and locations with `icontains`, which Django writes as
 `UPPER(column::text) LIKE UPPER('%term%')`. A trigram GIN index on the same `UPPER(...)` expression
-lets PostgreSQL answer that from the index instead of reading every member and profile. SQLite
-(local runs) has no pg_trgm: it keeps scanning, which is fine at its size.
+lets PostgreSQL answer that from the index instead of reading every member and profile.
 """
 
 from django.db import migrations
@@ -15,8 +14,6 @@ INDEXES = {
 
 
 def add_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name, (table, column) in INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING GIN ((UPPER({column}::text)) gin_trgm_ops)"
@@ -24,8 +21,6 @@ def add_indexes(apps, schema_editor):
 
 
 def remove_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 

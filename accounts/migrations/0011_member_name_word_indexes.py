@@ -3,8 +3,7 @@
 Search matches each word typed as the start of a word of a member's display name or shared
 location (`marg` finds Margaret), through GIN indexes on `to_tsvector('simple', ...)` of the same
 expression community/search.py queries. The trigram indexes of 0010 answered `LIKE '%word%'` but
-still read long posting lists: 5 ms a lookup on 20,000 members, twice per search. SQLite (local
-runs) keeps its substring match.
+still read long posting lists: 5 ms a lookup on 20,000 members, twice per search.
 """
 
 from django.db import migrations
@@ -16,8 +15,6 @@ INDEXES = {
 
 
 def add_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name, (table, column) in INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
@@ -26,8 +23,6 @@ def add_indexes(apps, schema_editor):
 
 
 def remove_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 

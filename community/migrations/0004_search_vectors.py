@@ -30,18 +30,13 @@ def _trigger_sql(table: str, weighted_columns: list[tuple[str, str]]) -> list[st
 
 
 def add_search_triggers(apps, schema_editor):
-    # PostgreSQL keeps search vectors itself, so nothing is recomputed per query. SQLite (local runs)
-    # searches with a plain text match instead.
-    if schema_editor.connection.vendor != "postgresql":
-        return
+    # PostgreSQL keeps search vectors itself, so nothing is recomputed per query.
     for table, columns in SEARCHABLE.items():
         for statement in _trigger_sql(table, columns):
             schema_editor.execute(statement)
 
 
 def remove_search_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in SEARCHABLE:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector_update ON {table}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_search_vector_update()")

@@ -16,12 +16,7 @@ from community import scale
 from community.models import Answer, Comment, HelpfulVote, Question, QuestionFollow, Reaction, TeamMembership, Update
 from community.selectors import ANSWERS_PER_PAGE
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="seed_scale loads with PostgreSQL COPY (CI runs it on PostgreSQL)"
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 SMALL = {"members": 50, "articles": 12, "questions": 60, "answers": 300, "comments": 900, "updates": 40}
 PASSWORD = "scale-bench-password"

@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.config.database import url as database_url
+
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -93,13 +95,12 @@ def _connections_to_the_test_database() -> int:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="counts connections in pg_stat_activity")
 def test_recycled_workers_are_copies_of_a_master_that_holds_no_connection():
     port = _free_port()
     database = settings.DATABASES["default"]
     before = _connections_to_the_test_database()
     server = _start_gunicorn(
-        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        DATABASE_URL=database_url(database),
         DATABASE_POOL_MIN="0",
         CACHE_URL="locmemcache://gunicorn-test",
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -143,22 +144,18 @@ print(sorted(name for name in set(sys.modules) - before if not name.startswith((
 
 
 @pytest.mark.django_db
-def test_a_new_workers_first_requests_import_nothing_the_master_could_have():
+def test_a_new_workers_first_requests_import_nothing_the_master_could_have(redis_url):
     """Each worker gunicorn starts or recycles is a copy of the master after `when_ready`. What its
     first request imports, every new worker imports again while members wait: the Redis client
     alone made that request 300-500 ms under load."""
-    database = settings.DATABASES["default"]
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    if connection.vendor != "postgresql":
-        url = f"sqlite:///{database['NAME']}"
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", FIRST_REQUESTS],
         cwd=ROOT,
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": url,
-            "CACHE_URL": "redis://127.0.0.1:6379/15",
+            "DATABASE_URL": database_url(settings.DATABASES["default"]),
+            "CACHE_URL": redis_url,
             "ALLOWED_HOSTS": "127.0.0.1",
         },
         capture_output=True,
