@@ -5,7 +5,6 @@ import secrets
 import shutil
 import tempfile
 from datetime import timedelta
-from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -438,13 +437,12 @@ def former_member() -> User:
 
 
 def _end_sessions(member_id: int) -> None:
-    """Every session the member is logged in with, from the database and the cache."""
-    from django.contrib.sessions.models import Session
+    """Every session the member is logged in with, from the database and the cache. allauth's
+    usersessions records each log-in's session key, so no other member's session is read."""
+    from allauth.usersessions.models import UserSession
 
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.all().iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(member_id):
-            store(session_key=session.session_key).delete()
+    for session in UserSession.objects.filter(user_id=member_id):
+        session.end()
 
 
 def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool) -> None:

@@ -8,7 +8,9 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,17 +227,38 @@ def test_keep_answers_and_comments_as_former_member(member_client, member, other
     assert User.objects.filter(display_name=FORMER_MEMBER_NAME).count() == 1
 
 
-def test_every_session_of_the_member_ends(member_client, member, world, on_commit):
-    phone = Client()
-    phone.force_login(member)
+def logged_in_through_the_form(member) -> Client:
+    # As every member does (the admin sends its log-in here too), so allauth records the session.
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client
+
+
+def test_every_session_of_the_member_ends(member, world, on_commit):
+    phone = logged_in_through_the_form(member)
+    laptop = logged_in_through_the_form(member)
     assert phone.get(reverse("profile_edit")).status_code == 200
 
-    delete_account(member_client, on_commit, "everything")
+    delete_account(laptop, on_commit, "everything")
 
     remaining = [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(member.pk)]
     assert remaining == []
     assert phone.get(reverse("profile_edit")).status_code == 302
-    assert member_client.get(reverse("profile_edit")).status_code == 302
+    assert laptop.get(reverse("profile_edit")).status_code == 302
+
+
+def test_deleting_an_account_reads_only_that_members_sessions(member, world, on_commit):
+    # Other members' sessions are many; decoding each of them on every deletion grows with the site.
+    for _ in range(3):
+        logged_in_through_the_form(UserFactory())
+    laptop = logged_in_through_the_form(member)
+    with CaptureQueriesContext(connection) as queries:
+        delete_account(laptop, on_commit, "everything")
+    session_reads = [q["sql"] for q in queries if 'FROM "django_session"' in q["sql"] and q["sql"].startswith("SELECT")]
+    assert all("WHERE" in sql for sql in session_reads), session_reads
+    others = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    assert len(others) == 3 and str(member.pk) not in others
 
 
 def test_a_deleted_member_never_shows_in_search(member_client, member, other_member, world, on_commit):
