@@ -207,7 +207,9 @@ def render_items(context: Context, kind_name: str, items: Iterable) -> SafeStrin
     missing = [index for index, (_, key) in enumerate(keyed) if key not in found]
     # Nearly always nothing is missing, and even an empty queryset costs its building.
     to_render = dict(zip(missing, kind.prepare([keyed[i][0] for i in missing]), strict=True)) if missing else {}
-    token = str(context.get("csrf_token", ""))
+    # Left lazy: reading the token sets the CSRF cookie, which a visitor's page must not carry, and
+    # only items with a form (none of a visitor's) hold the placeholder.
+    token = context.get("csrf_token", "")
     rendered, new = [], {}
     for index, (_, key) in enumerate(keyed):
         html = found.get(key) if key else None
@@ -218,7 +220,7 @@ def render_items(context: Context, kind_name: str, items: Iterable) -> SafeStrin
                 html = template.render(context)
             if key:
                 new[key] = html
-        rendered.append(html.replace(CSRF_PLACEHOLDER, token))
+        rendered.append(html.replace(CSRF_PLACEHOLDER, str(token)) if CSRF_PLACEHOLDER in html else html)
     if new:
         cache.set_many(new, TIMEOUT)
     return mark_safe("".join(rendered))  # noqa: S308 (rendered by the template engine, escaped there)

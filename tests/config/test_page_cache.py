@@ -43,6 +43,15 @@ def test_a_visitors_second_look_at_an_article_costs_no_query(client, article, dj
     assert per_request_values_blanked(second) == per_request_values_blanked(first)
 
 
+def test_a_visitors_second_look_at_the_question_list_costs_no_query(client, member, django_assert_num_queries):
+    community_services.question_ask(author=member, title="Did anyone else lose their taste for coffee?")
+    first = client.get(reverse("question_list"))
+    assert "lose their taste for coffee" in first.content.decode()
+    with django_assert_num_queries(0):
+        second = client.get(reverse("question_list"))
+    assert per_request_values_blanked(second) == per_request_values_blanked(first)
+
+
 def test_a_cached_page_carries_this_requests_nonce(client, article):
     client.get(article.get_absolute_url())
     response = client.get(article.get_absolute_url())
