@@ -8,9 +8,8 @@ import zipfile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts import selectors
+from accounts import member_data, selectors
 from accounts.models import EmailPreferences, NewsletterSubscription, Profile
-from community import selectors as community_selectors
 
 
 def _when(value):
@@ -51,7 +50,7 @@ def document(member) -> dict:
             {"policy_version": c.policy_version, "given_at": _when(c.given_at), "withdrawn_at": _when(c.withdrawn_at)}
             for c in selectors.health_consents_of(member=member)
         ],
-        **community_selectors.member_content_for_export(member),
+        **{key: value for part in member_data.parts() for key, value in part.export(member).items()},
         "newsletter_subscriptions": [
             {
                 "email": s.email,
@@ -89,8 +88,8 @@ def uploaded_files(member) -> list[tuple[str, str]]:
     avatar = Profile.objects.filter(user=member).values_list("avatar", flat=True).first()
     if avatar:
         files.append((f"images/avatar/{posixpath.basename(avatar)}", avatar))
-    for name in community_selectors.member_update_picture_names(member):
-        files.append((f"images/updates/{posixpath.basename(name)}", name))
+    for part in member_data.parts():
+        files += part.files(member)
     return files
 
 

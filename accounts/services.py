@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import tokens
+from accounts import member_data, tokens
 from accounts.forms import PrivacySettingsForm, ProfileForm
 from accounts.images import reencode_picture
 from accounts.models import (
@@ -453,9 +453,6 @@ def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool
 
     from accounts import tasks
 
-    # Not at the top: community.services imports this module, for its notifications.
-    from community import services as community_services
-
     if actor.pk != member.pk:
         raise PermissionDenied("Members can only delete their own account.")
     if member.email == FORMER_MEMBER_EMAIL:
@@ -466,9 +463,11 @@ def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool
         email, display_name = member.email, member.display_name
         profile = Profile.objects.select_for_update().get(user=member)
         _erase_health_details(profile)
-        files = community_services.member_content_erase(
-            member=member, keep_answers_and_comments=keep_answers_and_comments, former_member=keeper
-        )
+        files = [
+            name
+            for part in member_data.parts()
+            for name in part.erase(member, keep_answers_and_comments=keep_answers_and_comments, former_member=keeper)
+        ]
         if profile.avatar:
             files.append(profile.avatar.name)
         files += [e.file.name for e in DataExport.objects.filter(member=member).exclude(file="")]
