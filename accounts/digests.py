@@ -186,15 +186,17 @@ def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberD
             if topic_biomarker.get(q.topic_id) in biomarkers[member_id]
             and q.created_at > after
             and q.author_id != member_id
-            and q.author_id not in blocked
+            and blocked.isdisjoint(community_selectors.authors_behind(q))
         )
         digest.answers = _first(
-            entry for a, entry in answers_for[member_id] if a.created_at > after and a.author_id not in blocked
+            entry
+            for a, entry in answers_for[member_id]
+            if a.created_at > after and blocked.isdisjoint(community_selectors.authors_behind(a))
         )
         digest.updates = _first(
             update_entries[u.pk]
             for u in updates.get(member_id, [])
-            if u.created_at > after and u.author_id not in blocked
+            if u.created_at > after and blocked.isdisjoint(community_selectors.authors_behind(u))
         )
         digests[member_id] = digest
     return digests

@@ -41,10 +41,12 @@ def topic_hub(request, slug: str):
         "biomarker": topic.biomarker,
         "articles": articles,
         "more_articles": more_articles,
-        "newest_questions": list(selectors.questions(tab="newest", topic=topic)[:HUB_QUESTIONS]),
+        "newest_questions": list(selectors.questions(tab="newest", topic=topic, viewer=request.user)[:HUB_QUESTIONS]),
         # Questions nobody has found an answer helpful on yet would only repeat the newest.
         "helpful_questions": list(
-            selectors.questions(tab="most_helpful", topic=topic).filter(helpful_count__gt=0)[:HUB_QUESTIONS]
+            selectors.questions(tab="most_helpful", topic=topic, viewer=request.user).filter(helpful_count__gt=0)[
+                :HUB_QUESTIONS
+            ]
         ),
         "can_read": can_read_community(request.user),
         "canonical_url": absolute_url(topic.get_absolute_url()),
@@ -70,7 +72,7 @@ def treatment_hub(request, slug: str):
     treatment = article_selectors.treatment_for_hub(slug=slug)
     articles, more_articles = _first(article_selectors.treatment_articles(treatment=treatment), HUB_ARTICLES)
     questions, more_questions = _first(
-        selectors.questions(tab="newest").filter(_mentions(treatment.names)), QUESTIONS_MENTIONING
+        selectors.questions(tab="newest", viewer=request.user).filter(_mentions(treatment.names)), QUESTIONS_MENTIONING
     )
     members = account_selectors.members_taking(treatment=treatment)
     can_read = can_read_community(request.user)

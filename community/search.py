@@ -1,11 +1,10 @@
 """Site search: articles for everyone; questions, answers, updates, comments and members for
-signed-in members only, with the same visibility rules as every other page (visible items only,
-nobody on either side of a block).
+signed-in members only. A post is found only where the viewer could open it (selectors.open_to,
+the rule every other page goes by), and no member on either side of a block is listed.
 
-PostgreSQL: stored, trigger-maintained tsvectors with GIN indexes, websearch syntax, weighted
-ranking with an exact-title boost (in SQL: see _ranked), highlighted snippets, synonyms from the treatment catalogue and
-the synonym table, and "Did you mean" from trigram similarity. SQLite (local runs): a plain
-case-insensitive text match with the same synonyms and no snippets or suggestions.
+Stored, trigger-maintained tsvectors with GIN indexes, websearch syntax, weighted ranking with an
+exact-title boost (in SQL: see _ranked), highlighted snippets, synonyms from the treatment
+catalogue and the synonym table, and "Did you mean" from trigram similarity.
 """
 
 import re
@@ -18,12 +17,11 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import FloatField, Q
+from django.db.models import FloatField
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from accounts.models import Profile, User, Visibility
 from accounts.permissions import can_read_community
@@ -91,10 +89,6 @@ def expansions(query: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 @contextmanager
 def _cursor_planned_each_time():
     """A cursor whose statements PostgreSQL plans for their own parameters every time. The site keeps
@@ -126,8 +120,8 @@ class _Search:
     query: str
     # The query and its other names (brand and generic drug names, abbreviations).
     terms: list[str]
-    # Ranked full-text search in SQL on PostgreSQL; a plain text match through the ORM otherwise.
-    postgres: bool = False
+    # Who is searching: posts are found only where they could open them.
+    viewer: object = None
     phrase: bool = False
     # Results of each kind (of questions and of answers, say) at most, ranked among how many.
     limit: int = RESULTS_PER_KIND
@@ -136,10 +130,6 @@ class _Search:
 
 def _answers(count: int) -> str:
     return f"{count} answer{'' if count == 1 else 's'}"
-
-
-def _short(text: str) -> str:
-    return Truncator(text).words(25)
 
 
 # Article bodies are Markdown: their snippets leave out heading marks, emphasis and footnote markers.
@@ -155,14 +145,6 @@ def _highlight(text: str) -> SafeString:
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
-def _text_match(fields: list[str], terms: list[str]) -> Q:
-    match = Q()
-    for term in terms:
-        for name in fields:
-            match |= Q(**{f"{name}__icontains": term})
-    return match
-
-
 # Ranked search is written in SQL. Built through the ORM, its five nested statements (candidates,
 # a union for exact titles, rank, snippet) cost about three quarters of a search's Python time to
 # compose and compile, more than PostgreSQL took to run them.
@@ -170,14 +152,14 @@ def _text_match(fields: list[str], terms: list[str]) -> Q:
 
 @dataclass(frozen=True)
 class _Table:
-    """One kind of content for the ranked statement. In `visible`, `t` is a row of `model` (with
-    what `visible_joins` adds); in `shown`, `s` is a row being shown (with `shown_joins`)."""
+    """One kind of content for the ranked statement. In `visible`, `t` is a row of `model`; members'
+    posts leave it empty and go by selectors.open_to. In `shown`, `s` is a row being shown (with
+    `shown_joins`)."""
 
     model: type
-    visible: str
     shown: str
     snippet: str
-    visible_joins: str = ""
+    visible: str = ""
     shown_joins: str = ""
     # A title equal to the query is always a candidate and ranks first; titles shorter than
     # `title_min` cannot be equal, so the lookup is skipped.
@@ -187,8 +169,6 @@ class _Table:
     candidates: str = "posts"
 
 
-# What every member sees of members' posts: visible, and nobody on either side of a block.
-_POSTED = "t.moderation_state = %(visible)s AND NOT (t.author_id = ANY(%(blocked)s))"
 _USER = User._meta.db_table
 _QUESTION = Question._meta.db_table
 
@@ -203,7 +183,6 @@ ARTICLES = _Table(
 )
 QUESTIONS = _Table(
     Question,
-    visible=_POSTED,
     shown="s.id, s.title, s.slug, s.answer_count",
     snippet="details",
     title="title",
@@ -211,22 +190,18 @@ QUESTIONS = _Table(
 )
 ANSWERS = _Table(
     Answer,
-    visible=f"{_POSTED} AND asked.moderation_state = %(visible)s",
-    visible_joins=f"JOIN {_QUESTION} asked ON asked.id = t.question_id",
     shown="s.id, q.id AS question_id, q.title, q.slug",
     shown_joins=f"JOIN {_QUESTION} q ON q.id = s.question_id",
     snippet="text",
 )
 UPDATES = _Table(
     Update,
-    visible=_POSTED,
     shown="s.id, u.display_name",
     shown_joins=f"JOIN {_USER} u ON u.id = s.author_id",
     snippet="text",
 )
 COMMENTS = _Table(
     Comment,
-    visible=f"{_POSTED} AND NOT t.is_removed",
     shown="s.id, u.display_name, a.slug AS article_slug, s.update_id, s.answer_id, q.id AS question_id, q.slug",
     shown_joins=(
         f"JOIN {_USER} u ON u.id = s.author_id "
@@ -261,7 +236,19 @@ def _all_words(tsquery: str) -> str:
     )
 
 
-def _parameters(search: _Search, blocked: list[int]) -> dict:
+def _reachable(table: _Table, viewer) -> tuple[str, dict]:
+    """`table.visible`, or for members' posts a condition on `t` from selectors.open_to: its SQL
+    with the parameters named, since the ranked statement names all of its own."""
+    if table.visible:
+        return table.visible, {}
+    rows = selectors.open_to(table.model, viewer=viewer).order_by().values("pk")
+    sql, values = rows.query.sql_with_params()
+    names = (f"reachable_{i}" for i in range(len(values)))
+    sql = re.sub("%%|%s", lambda found: found[0] if found[0] == "%%" else f"%({next(names)})s", sql)
+    return f"t.id IN ({sql})", {f"reachable_{i}": value for i, value in enumerate(values)}
+
+
+def _parameters(search: _Search) -> dict:
     return {
         "query": search.query,
         **{f"other_name_{i}": name for i, name in enumerate(search.terms[1:])},
@@ -269,14 +256,12 @@ def _parameters(search: _Search, blocked: list[int]) -> dict:
         "followed_by": r"<(-|[0-9]+)>",
         "headline": f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15",
         "limit": search.limit,
-        "visible": ModerationState.VISIBLE,
-        "blocked": blocked,
         "published": Article.Status.PUBLISHED,
         "now": timezone.now(),
     }
 
 
-def _ranked(table: _Table, search: _Search, blocked: list[int]) -> list[dict]:
+def _ranked(table: _Table, search: _Search) -> list[dict]:
     """The `search.limit` best matches of `table` that the viewer may see, best first, each with
     what `table.shown` names and a highlighted snippet.
 
@@ -306,7 +291,8 @@ def _ranked(table: _Table, search: _Search, blocked: list[int]) -> list[dict]:
         title_is_query = f"UPPER(t.{table.title}::text) = UPPER(%(query)s)"
         rank += f" + CASE WHEN {title_is_query} THEN 1 ELSE 0 END"
     # Ranked as they are read: PostgreSQL computes the rank only of the rows the limit lets through.
-    ranked = f"SELECT t.id, {rank} AS rank FROM {name} t {table.visible_joins} WHERE {table.visible}"  # noqa: S608
+    visible, reachable = _reachable(table, search.viewer)
+    ranked = f"SELECT t.id, {rank} AS rank FROM {name} t WHERE {visible}"  # noqa: S608
     limit = search.candidates[table.candidates]
     candidates = f"({ranked} AND {match} ORDER BY t.id DESC LIMIT {limit})"
     if table.title and len(search.query) >= table.title_min:
@@ -320,7 +306,7 @@ def _ranked(table: _Table, search: _Search, blocked: list[int]) -> list[dict]:
         ORDER BY best.rank DESC, best.id DESC
     """  # noqa: S608
     with _cursor_planned_each_time() as cursor:
-        cursor.execute(statement, _parameters(search, blocked))
+        cursor.execute(statement, _parameters(search) | reachable)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -330,60 +316,37 @@ def _question_url(question_id: int, slug: str) -> str:
 
 
 def _search_articles(search: _Search) -> list[Result]:
-    if search.postgres:
-        return [
-            Result(
-                "articles",
-                row["title"],
-                Article(slug=row["slug"]).get_absolute_url(),
-                _highlight(_without_markdown(row["snippet"])),
-                row["summary"],
-            )
-            for row in _ranked(ARTICLES, search, blocked=[])
-        ]
-    articles = article_selectors.published_articles()
-    rows = articles.filter(_text_match(["title", "summary", "body"], search.terms)).order_by("-published_at")
-    return [Result("articles", a.title, a.get_absolute_url(), meta=a.summary) for a in rows[: search.limit]]
-
-
-def _visible_to(blocked: list[int], queryset):
-    return queryset.filter(moderation_state=ModerationState.VISIBLE).exclude(author__in=blocked)
-
-
-def _search_questions(blocked, search: _Search) -> list[Result]:
-    if search.postgres:
-        found = [
-            Result(
-                "questions",
-                row["title"],
-                _question_url(row["id"], row["slug"]),
-                _highlight(row["snippet"]),
-                _answers(row["answer_count"]),
-            )
-            for row in _ranked(QUESTIONS, search, blocked)
-        ]
-        found += [
-            Result(
-                "questions",
-                f"An answer to “{row['title']}”",
-                f"{_question_url(row['question_id'], row['slug'])}#answer-{row['id']}",
-                _highlight(row["snippet"]),
-            )
-            for row in _ranked(ANSWERS, search, blocked)
-        ]
-        return found
-    questions = _visible_to(blocked, Question.objects.all())
-    answers = _visible_to(blocked, Answer.objects.select_related("question")).filter(
-        question__moderation_state=ModerationState.VISIBLE
-    )
-    rows = questions.filter(_text_match(["title", "details"], search.terms)).order_by("-created_at")
-    found = [
-        Result("questions", q.title, q.get_absolute_url(), meta=_answers(q.answer_count)) for q in rows[: search.limit]
+    return [
+        Result(
+            "articles",
+            row["title"],
+            Article(slug=row["slug"]).get_absolute_url(),
+            _highlight(_without_markdown(row["snippet"])),
+            row["summary"],
+        )
+        for row in _ranked(ARTICLES, search)
     ]
-    answer_rows = answers.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
+
+
+def _search_questions(search: _Search) -> list[Result]:
+    found = [
+        Result(
+            "questions",
+            row["title"],
+            _question_url(row["id"], row["slug"]),
+            _highlight(row["snippet"]),
+            _answers(row["answer_count"]),
+        )
+        for row in _ranked(QUESTIONS, search)
+    ]
     found += [
-        Result("questions", f"An answer to “{a.question.title}”", a.get_absolute_url(), meta=_short(a.text))
-        for a in answer_rows
+        Result(
+            "questions",
+            f"An answer to “{row['title']}”",
+            f"{_question_url(row['question_id'], row['slug'])}#answer-{row['id']}",
+            _highlight(row["snippet"]),
+        )
+        for row in _ranked(ANSWERS, search)
     ]
     return found
 
@@ -396,46 +359,24 @@ def _comment_target_url(row: dict) -> str:
     return f"{_question_url(row['question_id'], row['slug'])}#answer-{row['answer_id']}"
 
 
-def _search_updates(blocked, search: _Search) -> list[Result]:
-    if search.postgres:
-        found = [
-            Result(
-                "updates",
-                f"An update from {row['display_name']}",
-                Update(pk=row["id"]).get_absolute_url(),
-                _highlight(row["snippet"]),
-            )
-            for row in _ranked(UPDATES, search, blocked)
-        ]
-        found += [
-            Result(
-                "updates",
-                f"A comment from {row['display_name']}",
-                f"{_comment_target_url(row)}#comment-{row['id']}",
-                _highlight(row["snippet"]),
-            )
-            for row in _ranked(COMMENTS, search, blocked)
-        ]
-        return found
-    updates = _visible_to(blocked, Update.objects.select_related("author"))
-    comments = _visible_to(
-        blocked, Comment.objects.select_related("author", "article", "update", "answer__question")
-    ).filter(is_removed=False)
-    update_rows = updates.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
-    comment_rows = comments.filter(_text_match(["text"], search.terms)).order_by("-created_at")[: search.limit]
+def _search_updates(search: _Search) -> list[Result]:
     found = [
-        Result("updates", f"An update from {u.author.display_name}", u.get_absolute_url(), meta=_short(u.text))
-        for u in update_rows
+        Result(
+            "updates",
+            f"An update from {row['display_name']}",
+            Update(pk=row["id"]).get_absolute_url(),
+            _highlight(row["snippet"]),
+        )
+        for row in _ranked(UPDATES, search)
     ]
     found += [
         Result(
             "updates",
-            f"A comment from {c.author.display_name}",
-            f"{c.target.get_absolute_url()}#comment-{c.pk}",
-            meta=_short(c.text),
+            f"A comment from {row['display_name']}",
+            f"{_comment_target_url(row)}#comment-{row['id']}",
+            _highlight(row["snippet"]),
         )
-        for c in comment_rows
-        if c.target is not None
+        for row in _ranked(COMMENTS, search)
     ]
     return found
 
@@ -471,29 +412,15 @@ _MEMBERS = f"""
 """  # noqa: S608
 
 
-def _search_members(blocked, search: _Search) -> list[Result]:
-    if search.postgres:
-        starts = _word_starts(search.terms)
-        if not starts:
-            return []
-        parameters = {"starts": starts, "shared": Visibility.MEMBERS, "blocked": blocked, "limit": search.limit}
-        with _cursor_planned_each_time() as cursor:
-            cursor.execute(_MEMBERS, parameters)
-            rows = cursor.fetchall()
-    else:
-        by_name = User.objects.filter(_text_match(["display_name"], search.terms)).values("pk")
-        by_location = Profile.objects.filter(
-            _text_match(["location"], search.terms), location_visibility=Visibility.MEMBERS
-        ).values("user_id")
-        members = (
-            User.objects.filter(
-                pk__in=by_name.union(by_location), is_active=True, banned_at__isnull=True, profile__discoverable=True
-            )
-            .exclude(pk__in=blocked)
-            .values_list("pk", "display_name", "profile__location", "profile__location_visibility")
-            .order_by("display_name")
-        )
-        rows = members[: search.limit]
+def _search_members(search: _Search) -> list[Result]:
+    starts = _word_starts(search.terms)
+    if not starts:
+        return []
+    blocked = selectors.blocked_member_ids(search.viewer)
+    parameters = {"starts": starts, "shared": Visibility.MEMBERS, "blocked": blocked, "limit": search.limit}
+    with _cursor_planned_each_time() as cursor:
+        cursor.execute(_MEMBERS, parameters)
+        rows = cursor.fetchall()
     return [
         Result(
             "members",
@@ -508,8 +435,6 @@ def _search_members(blocked, search: _Search) -> list[Result]:
 def did_you_mean(query: str) -> str:
     """Swap each unknown word for the closest drug name or brand (pg_trgm), or else the closest word
     of a published article's title."""
-    if not _postgres():
-        return ""
     changed = False
     words = []
     for word in WORD.findall(query)[:8]:
@@ -576,7 +501,7 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
     found = _Search(
         query=query,
         terms=[query, *outcome.expanded],
-        postgres=_postgres(),
+        viewer=viewer,
         phrase=_has_phrase(query),
         limit=RESULTS_IN_ALL if kind == "all" else RESULTS_PER_KIND,
         candidates=CANDIDATES_IN_ALL if kind == "all" else CANDIDATES,
@@ -585,13 +510,12 @@ def search(*, viewer, raw_query: str, kind: str = "all") -> SearchOutcome:
     if kind in ("all", "articles"):
         outcome.results["articles"] = _search_articles(found)
     if member:
-        blocked = selectors.blocked_member_ids(viewer)
         if kind in ("all", "questions"):
-            outcome.results["questions"] = _search_questions(blocked, found)
+            outcome.results["questions"] = _search_questions(found)
         if kind in ("all", "updates"):
-            outcome.results["updates"] = _search_updates(blocked, found)
+            outcome.results["updates"] = _search_updates(found)
         if kind in ("all", "members"):
-            outcome.results["members"] = _search_members(blocked, found)
+            outcome.results["members"] = _search_members(found)
     else:
         outcome.members_only_hidden = True
     if kind == "all":

@@ -10,13 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Profile, User, Visibility
 from accounts.permissions import can_read_community
+from articles import selectors as article_selectors
 from community.models import (
     Answer,
     Appeal,
@@ -50,8 +50,10 @@ def is_blocked_between(member, other_id: int) -> bool:
     return other_id in blocked_member_ids(member)
 
 
-def blocked_by(*, blocker_id: int, viewer_id: int) -> bool:
-    return Block.objects.filter(blocker_id=blocker_id, blocked_id=viewer_id).exists()
+def blocked_by(*, blocker_id: int | set[int], viewer_id: int) -> bool:
+    """Whether the member (or any of the members) `blocker_id` blocked the viewer."""
+    blockers = blocker_id if isinstance(blocker_id, set) else {blocker_id}
+    return Block.objects.filter(blocker_id__in=blockers, blocked_id=viewer_id).exists()
 
 
 def blocked_member_ids(viewer) -> list[int]:
@@ -89,13 +91,70 @@ def _with_author(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("author", "author__profile").defer(*NOT_IN_BYLINE)
 
 
-def shown_to(viewer) -> Q:
+def shown_to(viewer, *, under: str = "") -> Q:
     """Items others may see, plus the viewer's own items waiting for or under review (the author
-    sees them labelled). Removed items are shown to nobody."""
-    visible = Q(moderation_state=ModerationState.VISIBLE)
+    sees them labelled). Removed items are shown to nobody. `under` is the path to a related post
+    ("question__"), whose state is then the one checked."""
+    visible = Q(**{f"{under}moderation_state": ModerationState.VISIBLE})
     if viewer is not None and viewer.is_authenticated:
-        visible |= Q(author=viewer, moderation_state__in=[ModerationState.PENDING, ModerationState.HIDDEN])
+        mine = {
+            f"{under}author": viewer,
+            f"{under}moderation_state__in": [ModerationState.PENDING, ModerationState.HIDDEN],
+        }
+        visible |= Q(**mine)
     return visible
+
+
+# The posts each kind hangs under, as paths from it: a post is out of reach wherever one of them is.
+# A comment is on an update, an answer or an article; a reply is also under its parent comment.
+HANGS_UNDER = {
+    Update: (),
+    Question: (),
+    Answer: ("question",),
+    Comment: ("update", "answer", "answer__question", "parent"),
+}
+
+
+def _reachable(model, viewer) -> Q:
+    blocked = blocked_member_ids(viewer)
+    rule = shown_to(viewer) & ~Q(author__in=blocked)
+    for path in HANGS_UNDER[model]:
+        shown = shown_to(viewer, under=f"{path}__")
+        if path == "parent":
+            # A removed comment stays in its thread as "Comment removed", and its replies still read.
+            shown |= Q(parent__moderation_state=ModerationState.REMOVED)
+        rule &= Q(**{f"{path}__isnull": True}) | (shown & ~Q(**{f"{path}__author__in": blocked}))
+    if model is Comment:
+        # The text of a comment its author deleted is gone; an article's comments live on its page.
+        published = article_selectors.published_articles().values("pk")
+        rule &= Q(is_removed=False) & (Q(article__isnull=True) | Q(article__in=published))
+    return rule
+
+
+def _reviewed(posts: QuerySet) -> QuerySet:
+    # Lists and suggestions have no room for the "waiting for review" label of the viewer's own posts.
+    return posts.filter(moderation_state=ModerationState.VISIBLE)
+
+
+def open_to(model, *, viewer) -> QuerySet:
+    """The posts of `model` (Update, Question, Answer or Comment) the viewer could open where they
+    live: shown to the viewer, under posts all shown to the viewer, and none of them written by
+    someone on either side of a block with the viewer. Search, suggestions, hubs, digests and
+    reports go by this one rule; `authors_behind` is its block part for a post already read."""
+    return model.objects.filter(_reachable(model, viewer))
+
+
+def authors_behind(post) -> set[int]:
+    """Who wrote the post and every post it hangs under (HANGS_UNDER): a block between the viewer
+    and any of them puts the post out of the viewer's reach."""
+    authors = {post.author_id}
+    for path in HANGS_UNDER[type(post)]:
+        above = post
+        for step in path.split("__"):
+            above = getattr(above, step) if above is not None else None
+        if above is not None:
+            authors.add(above.author_id)
+    return authors
 
 
 def _thread_comments(viewer) -> QuerySet:
@@ -266,13 +325,7 @@ QUESTION_ROW_FIELDS = (
 def questions(*, tab: str = "newest", topic=None, viewer=None) -> QuerySet:
     """Question rows for lists. Titles and counts are public; authors are shown to members only.
     Given a signed-in viewer, questions from members on either side of a block are left out."""
-    rows = (
-        Question.objects.select_related("author", "topic")
-        .only(*QUESTION_ROW_FIELDS)
-        .filter(moderation_state=ModerationState.VISIBLE)
-    )
-    if viewer is not None and viewer.is_authenticated:
-        rows = rows.exclude(author__in=blocked_member_ids(viewer))
+    rows = _reviewed(open_to(Question, viewer=viewer)).select_related("author", "topic").only(*QUESTION_ROW_FIELDS)
     if topic is not None:
         rows = rows.filter(topic=topic)
     if tab == "unanswered":
@@ -457,26 +510,17 @@ def fill_answer_threads(answers: list[Answer]) -> list[Answer]:
     return answers
 
 
-def similar_questions(*, title: str, limit: int = 5) -> list[Question]:
+def similar_questions(*, title: str, viewer, limit: int = 5) -> list[Question]:
+    """Questions with a title like the one being typed, among those the viewer could open."""
     title = " ".join(title.split())
     if len(title) < 4:
         return []
-    if connection.vendor == "postgresql":
-        return list(
-            Question.objects.filter(moderation_state=ModerationState.VISIBLE)
-            .annotate(similarity=TrigramSimilarity("title", title))
-            .filter(similarity__gt=0.2)
-            .order_by("-similarity")[:limit]
-        )
-    # SQLite (local runs): any question sharing a longer word with the title.
-    words = [w for w in title.lower().split() if len(w) > 4][:6]
-    if not words:
-        return []
-    match = Q()
-    for word in words:
-        match |= Q(title__icontains=word)
-    visible = Question.objects.filter(match, moderation_state=ModerationState.VISIBLE)
-    return list(visible.order_by("-answer_count", "-created_at")[:limit])
+    return list(
+        _reviewed(open_to(Question, viewer=viewer))
+        .annotate(similarity=TrigramSimilarity("title", title))
+        .filter(similarity__gt=0.2)
+        .order_by("-similarity")[:limit]
+    )
 
 
 MEMBER_FILTERS = ("role", "diagnosis", "biomarker", "treatment", "location")
@@ -592,7 +636,8 @@ MODERATED_KINDS = {"update": Update, "comment": Comment, "question": Question, "
 
 # ---------------------------------------------------------------------------------------------
 # Digests: read by accounts/digests.py for a whole batch of members at once, a fixed number of
-# queries per batch whatever its size. Only visible items; the caller filters blocks per member.
+# queries per batch whatever its size. Only what any member could open (`open_to` with no viewer);
+# the caller leaves out, per member, each post with someone blocked behind it (`authors_behind`).
 
 
 def digest_blocks(*, member_ids) -> dict[int, set[int]]:
@@ -612,7 +657,8 @@ def digest_popular_questions(*, topic_ids, since, per_topic: int = 5) -> list[Qu
     if not topic_ids:
         return []
     rows = (
-        Question.objects.filter(moderation_state=ModerationState.VISIBLE, topic_id__in=topic_ids, created_at__gte=since)
+        open_to(Question, viewer=None)
+        .filter(topic_id__in=topic_ids, created_at__gte=since)
         .only("id", "title", "slug", "topic_id", "author_id", "answer_count", "helpful_count", "created_at")
         .order_by("topic_id", "-helpful_count", "-answer_count", "-created_at")
     )
@@ -637,10 +683,9 @@ def digest_followed_questions(*, member_ids) -> dict[int, set[int]]:
 def digest_new_answers(*, member_ids, since, followed_question_ids=()) -> list[Answer]:
     """Visible answers written since `since` to visible questions these members asked or follow."""
     answers = (
-        Answer.objects.filter(
+        open_to(Answer, viewer=None)
+        .filter(
             Q(question__author_id__in=member_ids) | Q(question_id__in=list(followed_question_ids)),
-            moderation_state=ModerationState.VISIBLE,
-            question__moderation_state=ModerationState.VISIBLE,
             created_at__gte=since,
         )
         .select_related("question", "author")
@@ -669,9 +714,8 @@ def digest_team_updates(*, member_ids, since) -> dict[int, list[Update]]:
     if not teammates:
         return {}
     updates = (
-        Update.objects.filter(
-            moderation_state=ModerationState.VISIBLE, author_id__in=list(teammates), created_at__gte=since
-        )
+        open_to(Update, viewer=None)
+        .filter(author_id__in=list(teammates), created_at__gte=since)
         .select_related("author")
         .only("id", "created_at", "author_id", "author__display_name")
         .order_by("-created_at", "-id")

@@ -332,7 +332,11 @@ def question_ask(request):
             messages.success(request, "Your question is posted. We will let you know when someone answers.")
             after_posting(request, question, f"{question.title}\n{question.details}")
             return redirect(question)
-    similar = selectors.similar_questions(title=request.POST.get("title", "")) if request.method == "POST" else []
+    similar = (
+        selectors.similar_questions(title=request.POST.get("title", ""), viewer=request.user)
+        if request.method == "POST"
+        else []
+    )
     return render(
         request, "community/question_ask.html", {"form": form, "similar": similar}, status=400 if form.errors else 200
     )
@@ -344,7 +348,7 @@ def question_similar(request):
     return render(
         request,
         "community/_similar_questions.html",
-        {"similar": selectors.similar_questions(title=request.GET.get("title", "")[:200])},
+        {"similar": selectors.similar_questions(title=request.GET.get("title", "")[:200], viewer=request.user)},
     )
 
 

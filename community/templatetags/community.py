@@ -61,8 +61,9 @@ def reaction_buttons(update, reacted):
 
 @register.simple_tag
 def question_author(question, viewer) -> str:
-    """Visitors never see names; anonymous questions are "A Kindred member" to everyone here."""
-    if question.is_anonymous or not getattr(viewer, "is_authenticated", False):
+    """Names are for members who may read the community; anonymous questions are "A Kindred member"
+    to everyone here."""
+    if question.is_anonymous or not can_read_community(viewer):
         return "A Kindred member"
     return question.author.display_name
 

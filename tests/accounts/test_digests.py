@@ -257,3 +257,34 @@ def test_a_scheduler_can_enqueue_the_digest_run_as_a_task(django_capture_on_comm
         result = tasks.send_digests.enqueue("weekly")
     assert result.return_value == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
+
+
+def test_a_digest_shows_nothing_by_or_under_someone_who_blocked_the_member_nor_under_a_removed_question(
+    run, member, other_member, client
+):
+    from community import services as community_services
+    from community.models import QuestionFollow
+
+    blockers_question = QuestionFactory(author=other_member, title="Does the blocker's title leak?")
+    removed = QuestionFactory(title="Was this removed question mentioned?")
+    reachable = QuestionFactory(title="Which answers may the member read?")
+    for question in (blockers_question, removed, reachable):
+        QuestionFollow.objects.create(member=member, question=question)
+    AnswerFactory(question=blockers_question, author=UserFactory(display_name="Dina"))
+    AnswerFactory(question=removed, author=UserFactory(display_name="Eve"))
+    AnswerFactory(question=reachable, author=other_member)
+    AnswerFactory(question=reachable, author=UserFactory(display_name="Finn"))
+    TeamMembership.objects.create(member=member, teammate=other_member)
+    UpdateFactory(author=other_member, text="An update the member must not hear of.")
+    removed.moderation_state = "removed"
+    removed.save()
+    community_services.member_block(blocker=other_member, blocked=member)
+
+    run()
+
+    [message] = sent_to(member.email)
+    for part in (message.body, message.alternatives[0].content):
+        assert "Finn answered" in part
+        assert "blocker's title" not in part and "Dina" not in part
+        assert "removed question" not in part and "Eve" not in part
+        assert "Ben" not in part

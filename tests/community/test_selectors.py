@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.urls import reverse
 
 from accounts.models import Biomarker, Profile
 from community import selectors, services
+from community.templatetags.community import question_author
+from tests.articles.factories import TopicFactory
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,21 +95,67 @@ def test_question_tabs():
 def test_similar_questions_find_a_similar_title(typed):
     wanted = QuestionFactory(title="How do you cope with fatigue during immunotherapy?")
     QuestionFactory(title="Which hospital bag essentials do you recommend?")
-    assert selectors.similar_questions(title=typed) == [wanted], connection.vendor
+    assert selectors.similar_questions(title=typed, viewer=wanted.author) == [wanted]
 
 
-def test_similar_questions_are_at_most_five_and_need_a_few_letters():
+def test_similar_questions_are_at_most_five_and_need_a_few_letters(member):
     for n in range(7):
         QuestionFactory(title=f"Questions about radiotherapy side effects, number {n}?")
-    assert len(selectors.similar_questions(title="radiotherapy side effects")) == 5
-    assert selectors.similar_questions(title="ra") == []
-    assert selectors.similar_questions(title="   ") == []
+    assert len(selectors.similar_questions(title="radiotherapy side effects", viewer=member)) == 5
+    assert selectors.similar_questions(title="ra", viewer=member) == []
+    assert selectors.similar_questions(title="   ", viewer=member) == []
 
 
-def test_similar_questions_survive_odd_input():
+def test_similar_questions_survive_odd_input(member):
     QuestionFactory(title="Percent signs and underscores in a question title?")
     for typed in ("100% _sure_ %%%", "'; DROP TABLE community_question; --", "\\\\\\\\", "ü" * 300):
-        selectors.similar_questions(title=typed)
+        selectors.similar_questions(title=typed, viewer=member)
+
+
+def test_similar_questions_never_suggest_a_blockers_question(member_client, member, other_member):
+    QuestionFactory(title="How do you cope with fatigue during immunotherapy?", author=other_member)
+    services.member_block(blocker=other_member, blocked=member)
+    QuestionFactory(title="Coping with fatigue during immunotherapy, any tips?")
+    page = member_client.get(reverse("question_similar"), {"title": "fatigue during immunotherapy"})
+    assert "any tips?" in page.content.decode()
+    assert "How do you cope with fatigue" not in page.content.decode()
+
+
+def test_question_authors_are_named_only_to_members_who_may_read_the_community(client, unverified, member):
+    question = QuestionFactory(title="Who else started lorlatinib this month?")
+    name = question.author.display_name
+    assert question_author(question, unverified) == "A Kindred member"
+    assert question_author(question, member) == name
+    client.force_login(unverified)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Who else started lorlatinib" in page and name not in page
+
+
+def test_hubs_leave_out_questions_from_someone_who_blocked_the_viewer(member_client, member, other_member):
+    topic = TopicFactory(name="Living with ALK")
+    QuestionFactory(title="ALK question anyone may read", topic=topic)
+    QuestionFactory(title="ALK question from a blocker", topic=topic, author=other_member)
+    services.member_block(blocker=other_member, blocked=member)
+    page = member_client.get(topic.get_absolute_url()).content.decode()
+    assert "ALK question anyone may read" in page
+    assert "ALK question from a blocker" not in page
+
+
+def test_each_kind_of_post_is_open_to_a_viewer_only_where_everything_above_it_is(member, other_member):
+    hidden = UpdateFactory(moderation_state="hidden")
+    removed_question = QuestionFactory(moderation_state="removed")
+    blockers_answer = AnswerFactory(author=other_member)
+    services.member_block(blocker=other_member, blocked=member)
+    out_of_reach = [
+        CommentFactory(update=hidden),
+        AnswerFactory(question=removed_question),
+        CommentFactory(update=None, answer=AnswerFactory(question=removed_question)),
+        CommentFactory(update=None, answer=blockers_answer),
+    ]
+    open_comment = CommentFactory()
+    for post in out_of_reach:
+        assert not selectors.open_to(type(post), viewer=member).filter(pk=post.pk).exists(), post
+    assert selectors.open_to(type(open_comment), viewer=member).filter(pk=open_comment.pk).exists()
 
 
 def test_find_members_excludes_self_blocked_and_inactive(member, other_member, third_member):
