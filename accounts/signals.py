@@ -3,10 +3,8 @@ from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
-from accounts import tasks
 from accounts.models import EmailPreferences, Profile, User
 from accounts.roles import ensure_reference_data
-from articles.signals import article_published
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.create_profile")
@@ -47,8 +45,3 @@ def reference_data_after_migrate(sender, apps=global_apps, **kwargs):
     # Sent once per app after migrate and flush (flush passes no apps); by the last app every
     # permission exists.
     ensure_reference_data(apps)
-
-
-@receiver(article_published, dispatch_uid="accounts.new_article_emails")
-def email_new_article(sender, article, **kwargs):
-    tasks.send_article_emails.enqueue(article.pk)

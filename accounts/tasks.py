@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import default_task_backend, task
 
-from accounts import article_emails, digests, emails, notification_emails, tokens
+from accounts import digests, emails, notification_emails, tokens
 from accounts.models import NewsletterSubscription
 
 
@@ -57,11 +57,6 @@ def send_digests(frequency: str) -> int:
 @task(queue_name="email")
 def send_digest_batch(delivery_ids: list[int]) -> dict:
     return digests.send_batch(delivery_ids)
-
-
-@task(queue_name="email")
-def send_article_emails(article_id: int) -> dict:
-    return article_emails.send_for(article_id)
 
 
 @task()

@@ -1,8 +1,8 @@
 """New-article emails to confirmed newsletter subscribers and members who turned them on.
 
-Publishing sends `articles.signals.article_published` on commit; accounts enqueues `send_for`
-as a task. Each message is a bulk email with one-click unsubscribe headers, recorded in
-ArticleEmailDelivery before it is sent so that it goes exactly once."""
+Publishing enqueues `articles.tasks.send_article_emails` on commit. Each message is a bulk email
+with one-click unsubscribe headers, recorded in ArticleEmailDelivery before it is sent so that it
+goes exactly once."""
 
 import logging
 

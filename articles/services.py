@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from articles import tasks
 from articles.models import Article, ArticleRevision
 from articles.permissions import can_edit_articles, can_publish
 from articles.rendering import render_markdown
-from articles.signals import article_published
 
 # Fields whose change is worth recording when a published article is saved.
 REVISION_FIELDS = ("title", "summary", "body", "hero_image", "hero_alt", "author_id", "reviewer_id")
@@ -151,7 +151,7 @@ def article_publish(*, actor: User, article: Article) -> Article:
         article.published_at = article.published_at if scheduled else now
         article.save(update_fields=["status", "published_at", "modified_at"])
         published = article
-        transaction.on_commit(lambda: article_published.send(sender=Article, article=published))
+        transaction.on_commit(lambda: tasks.send_article_emails.enqueue(published.pk))
     return article
 
 

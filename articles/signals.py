@@ -2,15 +2,11 @@ from django.apps import apps as global_apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
 from articles.catalogue import seed_catalogue, seed_synonyms
 from articles.selectors import SEARCH_VOCABULARY_KEY, TITLE_WORDS_KEY, TOPIC_CHOICES_KEY
 from config import page_cache
-
-# Sent once an article's publication has committed, with `article`. Other apps react (emails)
-# without the articles app knowing about them.
-article_published = Signal()
 
 
 @receiver(post_migrate, dispatch_uid="articles.treatment_catalogue")

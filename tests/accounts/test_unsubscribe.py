@@ -73,7 +73,7 @@ def test_a_token_for_one_member_never_touches_another(strict_client, member):
 def test_every_new_article_email_carries_one_click_unsubscribe_headers(settings, strict_client):
     from django.utils import timezone
 
-    from accounts import article_emails
+    from articles import emails as article_emails
     from tests.articles.factories import PublishedArticleFactory
 
     settings.SITE_URL = "https://kindred.example.org"

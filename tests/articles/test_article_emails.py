@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts import article_emails
 from accounts.models import ArticleEmailDelivery, EmailPreferences, NewsletterSubscription
+from articles import emails as article_emails
 from articles.services import article_publish
 from tests.articles.factories import ArticleFactory, make_publisher
 from tests.factories import UserFactory
