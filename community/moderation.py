@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import can_post, is_moderator, needs_two_factor
+from community import selectors
 from community.models import (
     Answer,
     Appeal,
@@ -162,6 +163,10 @@ def report_create(*, reporter: User, item, reason: str, note: str = "") -> Repor
         raise PermissionDenied("Only members who can post can report.")
     if _item_author(item).pk == reporter.pk:
         raise ValidationError("You cannot report your own post.")
+    authors = {item.pk} if isinstance(item, User) else selectors.authors_behind(item)
+    if selectors.blocked_by(blocker_id=authors, viewer_id=reporter.pk):
+        # As everywhere else, a blocker's posts and what hangs under them are not there for the blocked.
+        raise PermissionDenied("This is not available to you.")
     if reason not in Report.Reason.values:
         raise ValidationError("Please choose a reason.")
     note = note.strip()

@@ -181,10 +181,12 @@ def report_create(request, kind: str, object_id: int):
     if model is None:
         raise Http404
     if model is User:
-        item = User.objects.filter(pk=object_id, is_active=True).first()
+        # Someone who blocked the member is not there for them, as on the profile page.
+        blocker = selectors.blocked_by(blocker_id=object_id, viewer_id=request.user.pk)
+        item = None if blocker else User.objects.filter(pk=object_id, is_active=True).first()
     else:
-        # Only what the member can see: not removed items, nor someone else's pending ones.
-        item = model.objects.filter(selectors.shown_to(request.user), pk=object_id).first()
+        # Only what the member could open: reporting is no way round a block or a removal.
+        item = selectors.open_to(model, viewer=request.user).filter(pk=object_id).first()
     if item is None:
         raise Http404
     next_url = local_url(request, request.POST.get("next") or request.GET.get("next", ""), "")

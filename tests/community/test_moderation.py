@@ -812,3 +812,13 @@ def test_deleting_a_comment_still_waiting_for_a_moderator_leaves_the_count_alone
     assert comment.moderation_state == ModerationState.PENDING
     services.comment_delete(actor=comment.author, comment=comment)
     assert reload(update).comment_count == 0
+
+
+def test_reporting_the_posts_of_someone_who_blocked_the_reporter_is_refused(member, other_member):
+    update = UpdateFactory(author=other_member)
+    comment_under_it = CommentFactory(update=update)
+    services.member_block(blocker=other_member, blocked=member)
+    for item in (update, comment_under_it, other_member):
+        with pytest.raises(PermissionDenied, match="not available"):
+            moderation.report_create(reporter=member, item=item, reason="harassment")
+    assert not Report.objects.exists() and not ReviewItem.objects.exists()

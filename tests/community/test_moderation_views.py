@@ -725,3 +725,24 @@ def test_a_review_whose_item_was_deleted_can_be_closed(client):
     response = client.post(f"/moderation/review/{review.pk}/", {"action": "approve"})
     assert response.status_code in (302, 400)
     assert ReviewItem.objects.filter(pk=review.pk, content_type=ContentType.objects.get_for_model(Update)).exists()
+
+
+def test_a_member_cannot_report_what_someone_who_blocked_them_wrote_or_hangs_under(client, member_client, member):
+    from community import services
+
+    blocker = UserFactory(display_name="Blocking Bea")
+    blockers_update = UpdateFactory(author=blocker)
+    services.member_block(blocker=blocker, blocked=member)
+    paths = [
+        f"/report/update/{blockers_update.pk}/",
+        f"/report/question/{QuestionFactory(author=blocker).pk}/",
+        f"/report/answer/{AnswerFactory(author=blocker).pk}/",
+        f"/report/comment/{CommentFactory(author=blocker).pk}/",
+        f"/report/comment/{CommentFactory(update=blockers_update).pk}/",
+        f"/report/member/{blocker.pk}/",
+    ]
+    for path in paths:
+        assert member_client.get(path).status_code == 404, path
+        assert member_client.post(path, {"reason": "spam"}).status_code == 404, path
+    assert not Report.objects.exists() and not ReviewItem.objects.exists()
+    assert reload(blockers_update).moderation_state == ModerationState.VISIBLE
