@@ -31,7 +31,6 @@ from accounts.models import (
     User,
     Visibility,
 )
-from community import selectors as community_selectors
 
 
 def profile_update(*, actor: User, profile: Profile, form: ProfileForm) -> Profile:
@@ -53,10 +52,6 @@ def profile_update(*, actor: User, profile: Profile, form: ProfileForm) -> Profi
         if old_avatar and old_avatar != new_avatar:
             transaction.on_commit(lambda: default_storage.delete(old_avatar))
     return profile
-
-
-def notification_send(*, recipient: User, kind: str, message: str, url: str = "") -> Notification:
-    return Notification.objects.create(recipient=recipient, kind=kind, message=message[:500], url=url)
 
 
 def notifications_mark_read(*, member: User, notification_ids: list[int] | None = None) -> int:
@@ -189,23 +184,9 @@ def unsubscribe(*, token: str) -> str | None:
 # Notifications by email
 
 
-def _notify(*, recipient_id, actor: User, kind: str, preference: str, thread_key: str, message: str, url: str):
-    if recipient_id is None or recipient_id == actor.pk:
-        return None
-    if community_selectors.is_blocked_between(actor, recipient_id):
-        return None
-    preferences, _ = EmailPreferences.objects.get_or_create(user_id=recipient_id)
-    return _notification_create(
-        recipient_id=recipient_id,
-        kind=kind,
-        message=message,
-        url=url,
-        thread_key=thread_key,
-        by_email=getattr(preferences, preference),
-    )
-
-
-def _notification_create(*, recipient_id, kind: str, message: str, url: str, thread_key: str, by_email: bool):
+def notification_create(
+    *, recipient_id: int, kind: str, message: str, url: str = "", thread_key: str = "", by_email: bool = False
+) -> Notification:
     """The one place a notification is written: in the site always, and queued for email on commit."""
     from accounts import tasks
 
@@ -222,56 +203,10 @@ def _notification_create(*, recipient_id, kind: str, message: str, url: str, thr
     return notification
 
 
-def notify_answer(*, answer) -> Notification | None:
-    """Tell the asker about a new answer. Only visible answers notify: an answer waiting for a
-    moderator notifies when it is approved."""
-    if not answer.is_visible:
-        return None
-    question = answer.question
-    return _notify(
-        recipient_id=question.author_id,
-        actor=answer.author,
-        kind=Notification.Kind.ANSWER,
-        preference="answers",
-        thread_key=f"question:{question.pk}",
-        message=f"{answer.author.display_name} answered your question “{question.title}”",
-        url=answer.get_absolute_url(),
-    )
-
-
-def notify_reply(*, comment) -> Notification | None:
-    """Tell the owner of what was commented on: the comment replied to, or the update or answer."""
-    if not comment.is_visible:
-        return None
-    actor = comment.author
-    if comment.parent_id:
-        parent = comment.parent
-        recipient_id, thread_key = parent.author_id, f"comment:{parent.pk}"
-        message = f"{actor.display_name} replied to your comment"
-    elif comment.update_id:
-        recipient_id, thread_key = comment.update.author_id, f"update:{comment.update_id}"
-        message = f"{actor.display_name} commented on your update"
-    elif comment.answer_id:
-        recipient_id, thread_key = comment.answer.author_id, f"answer:{comment.answer_id}"
-        message = f"{actor.display_name} commented on your answer"
-    else:
-        return None  # a top-level comment under an article has no member owner
-    target = comment.target
-    return _notify(
-        recipient_id=recipient_id,
-        actor=actor,
-        kind=Notification.Kind.REPLY,
-        preference="replies",
-        thread_key=thread_key,
-        message=message,
-        url=f"{target.get_absolute_url()}#comment-{comment.pk}" if target is not None else "",
-    )
-
-
 def notify_moderation(*, member: User, message: str, url: str = "", thread_key: str) -> Notification:
     """A moderation notice: in the site and always by email, since it is about the member's own
     content or account (the preference cannot be turned off)."""
-    return _notification_create(
+    return notification_create(
         recipient_id=member.pk,
         kind=Notification.Kind.MODERATION,
         message=message,
@@ -483,35 +418,3 @@ def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool
         transaction.on_commit(
             lambda: tasks.send_account_deleted_email.enqueue(email, display_name, keep_answers_and_comments)
         )
-
-
-def notify_reaction(*, update, member) -> Notification | None:
-    """Reactions are summarised: one unread notification per update, counting the reactions given
-    since it was created, and never emailed."""
-    owner_id = update.author_id
-    if owner_id == member.pk or community_selectors.is_blocked_between(member, owner_id):
-        return None
-    thread_key = f"reactions:update:{update.pk}"
-    notification = (
-        Notification.objects.select_for_update()
-        .filter(recipient_id=owner_id, thread_key=thread_key, read_at__isnull=True)
-        .first()
-    )
-    if notification is None:
-        notification = Notification(
-            recipient_id=owner_id, kind=Notification.Kind.REACTION, thread_key=thread_key, url=update.get_absolute_url()
-        )
-        count = 1
-    else:
-        # The reaction that created the notification came just before it; count it, then the rest.
-        count = 1 + community_selectors.reactions_since(
-            update=update, since=notification.created_at, exclude_member_id=owner_id
-        )
-    notification.message = (
-        f"{member.display_name} sent support on your update"
-        if count == 1
-        else f"Your update received {count} new reactions (hugs, likes and thanks)"
-    )
-    notification.email_status = NotificationEmail.OFF
-    notification.save()
-    return notification

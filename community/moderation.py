@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import can_post, is_moderator, needs_two_factor
-from community import selectors
+from community import notifications, selectors
 from community.models import (
     Answer,
     Appeal,
@@ -330,9 +330,9 @@ def review_act(
         _maybe_clear_premoderation(author)
         # An answer or comment that waited for a moderator tells its recipient now, not when written.
         if was_waiting and isinstance(item, Answer):
-            account_services.notify_answer(answer=item)
+            notifications.notify_answer(answer=item)
         elif was_waiting and isinstance(item, Comment):
-            account_services.notify_reply(comment=item)
+            notifications.notify_reply(comment=item)
         return logged
 
     if action == "remove":

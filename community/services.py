@@ -10,11 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from accounts import services as account_services
 from accounts.images import reencode_picture
 from accounts.models import TeamAddPolicy, User
 from accounts.permissions import can_post, can_read_community, is_moderator
-from community import moderation
+from community import moderation, notifications
 from community.models import (
     Answer,
     Appeal,
@@ -175,7 +174,7 @@ def comment_create(
     )
     moderation.queue_if_needed(item=comment, screening=screening)
     # A comment waiting for a moderator notifies when approved (community/moderation.py).
-    account_services.notify_reply(comment=comment)
+    notifications.notify_reply(comment=comment)
     if comment.is_visible:
         # Last: the count's row stays locked until commit, and every other comment on the same
         # update or answer waits for it.
@@ -220,7 +219,7 @@ def reaction_toggle(*, member: User, update: Update, kind: str) -> bool:
     except IntegrityError:
         return True  # a double click raced us: the reaction is on, counted once
     Update.objects.filter(pk=update.pk).update(**{counter: F(counter) + 1})
-    account_services.notify_reaction(update=update, member=member)
+    notifications.notify_reaction(update=update, member=member)
     return True
 
 
@@ -257,7 +256,7 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
     answer = Answer.objects.create(question=question, author=author, text=text, moderation_state=screening.state)
     moderation.queue_if_needed(item=answer, screening=screening)
     # An answer waiting for a moderator notifies when approved (community/moderation.py).
-    account_services.notify_answer(answer=answer)
+    notifications.notify_answer(answer=answer)
     if answer.is_visible:
         # Last, as for comments: the question's row stays locked until commit.
         moderation.parent_count_change(answer, +1)

@@ -14,7 +14,7 @@ def test_a_member_page_reads_the_member_with_the_bell_and_their_verified_address
     member = UserFactory()
     client = logged_in(member)
     for n in range(3):
-        services.notification_send(recipient=member, kind="reply", message=f"Reply {n}")
+        services.notification_create(recipient_id=member.pk, kind="reply", message=f"Reply {n}")
 
     with CaptureQueriesContext(connection) as context:
         page = client.get(reverse("question_list"))
@@ -33,7 +33,7 @@ def test_the_standing_read_with_the_member_is_what_the_page_shows_after_it_chang
     client = logged_in(member)
     assert "Notifications <span" not in client.get(reverse("home")).content.decode()
 
-    services.notification_send(recipient=member, kind="answer", message="Ben answered your question")
+    services.notification_create(recipient_id=member.pk, kind="answer", message="Ben answered your question")
     assert ">1<" in client.get(reverse("home")).content.decode()
 
     EmailAddress.objects.filter(user=member).update(verified=False)

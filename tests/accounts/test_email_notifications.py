@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import notification_emails, services
 from accounts.models import EmailPreferences, Notification, NotificationEmail
+from community import notifications
 from community import services as community_services
 from community.models import Block, ModerationState
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
@@ -67,7 +68,7 @@ def test_no_notification_for_your_own_activity(member, on_commit):
 def test_no_notification_across_a_block(member, other_member, on_commit):
     answer = AnswerFactory(question=QuestionFactory(author=member), author=other_member)
     Block.objects.create(blocker=member, blocked=other_member)
-    assert on_commit(services.notify_answer, answer=answer) is None
+    assert on_commit(notifications.notify_answer, answer=answer) is None
     assert not Notification.objects.exists()
 
 
@@ -75,7 +76,7 @@ def test_an_answer_waiting_for_a_moderator_does_not_notify_yet(member, other_mem
     answer = AnswerFactory(
         question=QuestionFactory(author=member), author=other_member, moderation_state=ModerationState.PENDING
     )
-    assert on_commit(services.notify_answer, answer=answer) is None
+    assert on_commit(notifications.notify_answer, answer=answer) is None
     assert not Notification.objects.exists()
 
 
@@ -140,7 +141,7 @@ def test_the_bell_adds_a_fixed_number_of_queries(member_client, member, django_a
     count(reverse("home"))  # warm up: the member count is shared through the cache
     without = count(reverse("home"))
     for n in range(40):
-        services.notification_send(recipient=member, kind="reply", message=f"Reply {n}")
+        services.notification_create(recipient_id=member.pk, kind="reply", message=f"Reply {n}")
     with django_assert_num_queries(without):
         page = member_client.get(reverse("home")).content.decode()
     assert ">40<" in page

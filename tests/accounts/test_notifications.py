@@ -8,15 +8,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_bell_counts_unread_notifications(member_client, member):
-    services.notification_send(recipient=member, kind="answer", message="Ben answered your question", url="/q/1/")
-    services.notification_send(recipient=member, kind="reply", message="Ben replied to you")
+    services.notification_create(
+        recipient_id=member.pk, kind="answer", message="Ben answered your question", url="/q/1/"
+    )
+    services.notification_create(recipient_id=member.pk, kind="reply", message="Ben replied to you")
     page = member_client.get(reverse("home")).content.decode()
     assert "Notifications <span" in page and ">2<" in page
 
 
 def test_the_notifications_page_lists_and_marks_them_read(member_client, member, other_member):
-    services.notification_send(recipient=member, kind="answer", message="Ben answered your question")
-    services.notification_send(recipient=other_member, kind="answer", message="Not for Ada")
+    services.notification_create(recipient_id=member.pk, kind="answer", message="Ben answered your question")
+    services.notification_create(recipient_id=other_member.pk, kind="answer", message="Not for Ada")
     page = member_client.get(reverse("notification_list")).content.decode()
     assert "Ben answered your question" in page
     assert "Not for Ada" not in page
@@ -37,7 +39,7 @@ def test_a_long_list_of_notifications_pages_newest_first_without_counting_them_a
     member_client, member, django_assert_num_queries
 ):
     for n in range(35):
-        services.notification_send(recipient=member, kind="reply", message=f"Reply number {n:02d}")
+        services.notification_create(recipient_id=member.pk, kind="reply", message=f"Reply number {n:02d}")
     first = member_client.get(reverse("notification_list")).content.decode()
     assert "Reply number 34" in first and "Reply number 05" in first and "Reply number 04" not in first
     assert first.index("Reply number 34") < first.index("Reply number 33")

@@ -163,7 +163,7 @@ def test_b_cannot_use_a_s_moderation_appeals_notifications_or_export(alice, bob_
         content_type=review.content_type, object_id=UpdateFactory().pk, author=alice, reason=review.reason
     )
     appeal = moderation.appeal_create(member=alice, action=action, text="Please look again")
-    account_services.notification_send(recipient=alice, kind=Notification.Kind.ANSWER, message="For Alice")
+    account_services.notification_create(recipient_id=alice.pk, kind=Notification.Kind.ANSWER, message="For Alice")
     export = DataExport.objects.create(member=alice, token_hash=account_services._token_hash("alices-token"))
     inactive = UserFactory(is_active=False)
     attempts = [
