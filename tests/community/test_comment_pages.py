@@ -1,5 +1,6 @@
 """Long comment threads come a page at a time, and a member who posts lands where the comment is."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -107,11 +108,17 @@ def test_finding_a_new_comments_page_reads_the_threads_index_alone(member, kind)
     with CaptureQueriesContext(connection) as statements:
         selectors.comment_page_query(viewer=member, comment=comments[-1])
     count = next(s["sql"] for s in statements if "COUNT(" in s["sql"])
+    # PostgreSQL answers from the index alone when the index holds every column the statement reads.
+    # (Asking the planner instead depends on its version and on the table's statistics: PostgreSQL 18
+    # also turns index-only scans off with enable_indexscan, and a tiny table is cheapest read whole.)
+    read = set(re.findall(r'"community_comment"\."(\w+)"', count))
     with connection.cursor() as cursor:
-        # The test tables are tiny and PostgreSQL would read them whole: leave it only the ways that
-        # read an index alone.
-        for way in ("seqscan", "bitmapscan", "indexscan"):
-            cursor.execute(f"SET LOCAL enable_{way} = off")
-        cursor.execute(f"EXPLAIN {count}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Index Only Scan using comment_{kind}_thread" in plan, plan
+        cursor.execute(
+            "SELECT attribute.attname FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid "
+            "JOIN pg_attribute attribute ON attribute.attrelid = pg_index.indrelid "
+            "AND attribute.attnum = ANY(pg_index.indkey) WHERE pg_class.relname = %s",
+            [f"comment_{kind}_thread"],
+        )
+        indexed = {row[0] for row in cursor.fetchall()}
+    assert f"{kind}_id" in read
+    assert read <= indexed, read - indexed
