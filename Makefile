@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
+# Without DATABASE_URL, every command below runs on a private PostgreSQL in .pgdata/ (config/embedded_db.py):
+# started by the first process that loads the settings, stopped when the last one exits.
+
 # Tests run with production-like settings (DEBUG off); only what plain HTTP on localhost needs is relaxed.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz \
 	SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver
@@ -18,19 +21,21 @@ run: install
 	@echo "Kindred is at http://127.0.0.1:8000 (Ctrl+C to stop)."
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# One pytest-xdist worker per core, each with its own test database; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+
 test: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v 0
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest --numprocesses=$(TEST_WORKERS) $(PYTEST_ARGS)
 
-# Production settings on this machine's PostgreSQL and Redis, served by gunicorn over plain HTTP.
+# Production settings served by gunicorn over plain HTTP, on DATABASE_URL or else the embedded PostgreSQL's
+# `kindred` database (the demo's), and this machine's Redis.
 # A throwaway SECRET_KEY unless you set one: sessions end when it stops.
 PROD_ENV := DEBUG=false SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=127.0.0.1,localhost \
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kindred} \
 	CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/1} \
 	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
 serve-prod: install
-	createdb -h 127.0.0.1 -U postgres kindred 2>/dev/null || true
 	export $(PROD_ENV) && $(PY) manage.py migrate --no-input && $(PY) manage.py collectstatic --no-input -v 0 \
 		&& $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
@@ -59,5 +64,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Stops the embedded PostgreSQL first if it is running, then deletes its data (.pgdata/) with the rest.
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache
+	@if [ -f .pgdata/postmaster.pid ] && [ -x $(PY) ]; then $(PY) -m config.embedded_db stop; fi
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .pgdata
