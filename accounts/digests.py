@@ -9,9 +9,9 @@ again. Content is gathered for the whole batch at once: a fixed number of querie
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
+from typing import Protocol
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -21,9 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import emails, tokens
-from accounts.models import DigestDelivery, DigestFrequency, Profile, User
-from articles import selectors as article_selectors
-from community import selectors as community_selectors
+from accounts.models import DigestDelivery, DigestFrequency, User
 
 PERIOD_DAYS = {DigestFrequency.DAILY: 1, DigestFrequency.WEEKLY: 7}
 PER_SECTION = 5
@@ -89,116 +87,47 @@ def plan(frequency: str, now: datetime | None = None) -> list[int]:
     )
 
 
-@dataclass
-class MemberDigest:
-    articles: list = field(default_factory=list)
-    questions: list = field(default_factory=list)
-    answers: list = field(default_factory=list)
-    updates: list = field(default_factory=list)
+class DigestPart(Protocol):
+    """What an app above accounts adds to the digest, registered in its AppConfig.ready."""
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.articles or self.questions or self.answers or self.updates)
+    def gather(self, *, since: dict[int, datetime]) -> dict[int, dict[str, list[dict]]]:
+        """For each member id in `since`, this part's sections (name -> entries), holding only what
+        is newer than that member's time, at most PER_SECTION entries each, in a fixed number of
+        queries for the whole batch."""
 
 
-def _link(path: str) -> str:
-    return tokens.absolute(path)
+_parts: dict[str, DigestPart] = {}
 
 
-def _first(entries: Iterable[dict]) -> list[dict]:
+def register(name: str, part: DigestPart) -> None:
+    _parts[name] = part
+
+
+# A member's digest: section name -> entries. The email templates name the sections they show.
+MemberDigest = dict[str, list[dict]]
+
+
+def is_empty(digest: MemberDigest) -> bool:
+    return not any(digest.values())
+
+
+def first(entries: Iterable[dict]) -> list[dict]:
     return list(islice(entries, PER_SECTION))
 
 
 def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberDigest]:
     """Each member's digest for a batch of deliveries, in a fixed number of queries."""
-    members = {d.member_id: d.member for d in deliveries}
-    if not members:
-        return {}
-    member_ids = list(members)
     since = {}
     for delivery in deliveries:
         preferences = delivery.member.email_preferences
         default = now - timedelta(days=PERIOD_DAYS[delivery.frequency])
         since[delivery.member_id] = max(preferences.last_digest_at or default, default - timedelta(days=7))
-    earliest = min(since.values())
-
-    articles = list(
-        article_selectors.published_articles()
-        .filter(published_at__gt=earliest)
-        .only("title", "slug", "summary", "published_at")
-        .order_by("-published_at", "-pk")[:50]
-    )
-    # A member's topics are the ones about the biomarkers on their profile. They only choose
-    # which questions to show; the biomarkers themselves never appear in the email.
-    biomarkers = defaultdict(set)
-    for member_id, biomarker_id in Profile.biomarkers.through.objects.filter(
-        profile__user_id__in=member_ids
-    ).values_list("profile__user_id", "biomarker_id"):
-        biomarkers[member_id].add(biomarker_id)
-    topic_biomarker = dict(
-        article_selectors.topics()
-        .filter(biomarker_id__in={b for ids in biomarkers.values() for b in ids})
-        .values_list("pk", "biomarker_id")
-    )
-    questions = community_selectors.digest_popular_questions(topic_ids=list(topic_biomarker), since=earliest)
-    followed = community_selectors.digest_followed_questions(member_ids=member_ids)
-    answers = community_selectors.digest_new_answers(
-        member_ids=member_ids, since=earliest, followed_question_ids=set().union(*followed.values())
-    )
-    updates = community_selectors.digest_team_updates(member_ids=member_ids, since=earliest)
-    blocks = community_selectors.digest_blocks(member_ids=member_ids)
-
-    # Each item's entry, absolute link included, is made once per batch rather than once per member.
-    article_entries = [
-        (a.published_at, {"title": a.title, "summary": a.summary, "url": _link(a.get_absolute_url())}) for a in articles
-    ]
-    question_entries = [
-        (q, {"title": q.title, "answers": q.answer_count, "url": _link(q.get_absolute_url())}) for q in questions
-    ]
-    followers = defaultdict(set)
-    for member_id, question_ids in followed.items():
-        for question_id in question_ids:
-            followers[question_id].add(member_id)
-    answers_for = defaultdict(list)
-    for a in answers:
-        entry = {
-            "author": a.author.display_name,
-            "question": a.question.title,
-            "url": _link(f"{a.question.get_absolute_url()}#answer-{a.pk}"),
-        }
-        for member_id in followers[a.question_id] | {a.question.author_id}:
-            if member_id != a.author_id:
-                answers_for[member_id].append((a, entry))
-    update_entries = {
-        u.pk: {"author": u.author.display_name, "when": u.created_at, "url": _link(u.get_absolute_url())}
-        for member_updates in updates.values()
-        for u in member_updates
-    }
-
-    digests = {}
-    for member_id in member_ids:
-        after, blocked = since[member_id], blocks.get(member_id, set())
-        digest = MemberDigest()
-        digest.articles = _first(entry for published, entry in article_entries if published > after)
-        digest.questions = _first(
-            entry
-            for q, entry in question_entries
-            if topic_biomarker.get(q.topic_id) in biomarkers[member_id]
-            and q.created_at > after
-            and q.author_id != member_id
-            and blocked.isdisjoint(community_selectors.authors_behind(q))
-        )
-        digest.answers = _first(
-            entry
-            for a, entry in answers_for[member_id]
-            if a.created_at > after and blocked.isdisjoint(community_selectors.authors_behind(a))
-        )
-        digest.updates = _first(
-            update_entries[u.pk]
-            for u in updates.get(member_id, [])
-            if u.created_at > after and blocked.isdisjoint(community_selectors.authors_behind(u))
-        )
-        digests[member_id] = digest
+    digests = {member_id: {} for member_id in since}
+    if not since:
+        return digests
+    for part in _parts.values():
+        for member_id, sections in part.gather(since=since).items():
+            digests[member_id].update(sections)
     return digests
 
 
@@ -212,7 +141,7 @@ def build_message(member: User, frequency: str, digest: MemberDigest):
             "member_name": member.display_name,
             "label": label,
             "digest": digest,
-            "home_url": _link(reverse("home")),
+            "home_url": tokens.absolute(reverse("home")),
         },
         unsubscribe_token=tokens.member_unsubscribe_token(member, tokens.LIST_DIGEST),
     )
@@ -258,7 +187,7 @@ def _send_one(delivery: DigestDelivery, digest: MemberDigest, now: datetime) -> 
             row.status, row.reason = Status.SKIPPED, "The member changed their digest preference."
         elif preferences.is_bouncing(member.email):
             row.status, row.reason = Status.SKIPPED, "The address is bouncing."
-        elif digest.is_empty:
+        elif is_empty(digest):
             row.status, row.reason = Status.SKIPPED, "Nothing new to show."
         else:
             row.attempts += 1

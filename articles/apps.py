@@ -5,4 +5,8 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        from accounts import digests
         from articles import signals  # noqa: F401
+        from articles.digest import NewArticles
+
+        digests.register("articles", NewArticles())
