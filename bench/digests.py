@@ -126,7 +126,7 @@ def main() -> None:
     from django.db import connection
 
     from accounts.models import DigestDelivery, EmailPreferences
-    from community import scale
+    from demo import scale
 
     call_command("migrate", verbosity=0)
     if options.reset or scale.existing_members() < options.members:

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from articles import selectors as article_selectors
-from community import scale
 from community.models import ModerationState, Question, Update
+from demo import scale
 
 SEARCH_QUERY = "side effects"
 

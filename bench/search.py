@@ -52,7 +52,7 @@ def prepare_database(url: str, reset: bool) -> None:
 def searchable_rows() -> int:
     from django.db import connection
 
-    from community.scale import SEARCH_TABLES
+    from demo.scale import SEARCH_TABLES
 
     with connection.cursor() as cursor:
         counts = " + ".join(f"(SELECT count(*) FROM {t})" for t in SEARCH_TABLES)  # noqa: S608 (constant table names)
@@ -61,13 +61,13 @@ def searchable_rows() -> int:
 
 
 def load(target: int) -> None:
-    """Replace the bench data with `target` searchable rows from community.scale (the same loader as
+    """Replace the bench data with `target` searchable rows from demo.scale (the same loader as
     `seed_scale`), then give the viewer a few blocks both ways, some with the busiest authors."""
     from allauth.account.models import EmailAddress
 
     from accounts.models import User
-    from community import scale
     from community.models import Block
+    from demo import scale
 
     rest = target - ARTICLES
     counts = {kind: int(rest * share) for kind, share in SHARES.items()}

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "community",
+    "demo",  # seed_demo and seed_scale only: production may leave it out.
 ]
 
 MIDDLEWARE = [

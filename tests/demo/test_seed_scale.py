@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import EmailPreferences, HealthDataConsent, Notification, Profile, User
 from articles.models import Article
-from community import scale
 from community.models import Answer, Comment, HelpfulVote, Question, QuestionFollow, Reaction, TeamMembership, Update
 from community.selectors import ANSWERS_PER_PAGE
+from demo import scale
 
 pytestmark = pytest.mark.django_db
 

@@ -931,7 +931,7 @@ def seed() -> dict[str, int]:
         return {}
     members = _members()
     if set(members) != set(JOINED_DAYS_AGO):
-        return {}  # the demo members are not there (accounts.demo.seed runs first)
+        return {}  # the demo members are not there (demo.accounts.seed runs first)
     rng = random.Random(4)  # noqa: S311 - a fixed seed so every demo database looks the same
     now = timezone.now()
     with transaction.atomic():

@@ -7,8 +7,8 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from community import demo
 from community.models import Answer, Comment, HelpfulVote, Question, Reaction, TeamMembership, Update
+from demo import community as demo
 
 pytestmark = pytest.mark.django_db
 

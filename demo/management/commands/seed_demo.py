@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts import demo as accounts_demo
-from articles import demo as articles_demo
-from community import demo as community_demo
+from demo import accounts as accounts_demo
+from demo import articles as articles_demo
+from demo import community as community_demo
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from community import scale
+from demo import scale
 
 
 def count(value: str) -> int:

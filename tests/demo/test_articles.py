@@ -1,7 +1,8 @@
 import pytest
 
-from articles import demo, services
+from articles import services
 from articles.models import Article, Topic
+from demo import articles as demo
 
 pytestmark = pytest.mark.django_db
 
