@@ -24,7 +24,7 @@ from accounts.forms import (
 from accounts.models import EXPORTS_FOLDER
 from accounts.permissions import is_member
 from community import selectors as community_selectors
-from community.pagination import list_page, page_number
+from core.pagination import list_page, page_number
 
 # Media under these folders is public (article images); everything else is members' own.
 PUBLIC_MEDIA_PREFIXES = ("articles/", "contributors/")

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from articles.catalogue import seed_catalogue, seed_synonyms
 from articles.selectors import SEARCH_VOCABULARY_KEY, TITLE_WORDS_KEY, TOPIC_CHOICES_KEY
-from config import page_cache
+from core import page_cache
 
 
 @receiver(post_migrate, dispatch_uid="articles.treatment_catalogue")

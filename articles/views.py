@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from articles import selectors
 from articles.seo import absolute_url, article_structured_data, json_for_script
-from config.page_cache import visitor_page_cache
+from core.page_cache import visitor_page_cache
 
 ARTICLES_PER_PAGE = 10
 

@@ -17,7 +17,7 @@ from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
 from articles.seo import absolute_url
 from community import selectors
-from config.page_cache import visitor_page_cache
+from core.page_cache import visitor_page_cache
 
 HUB_ARTICLES = 12
 HUB_QUESTIONS = 5

@@ -33,7 +33,7 @@ from community.models import (
     TeamMembership,
     Update,
 )
-from community.pagination import ListPage, list_page
+from core.pagination import ListPage, list_page
 
 FEED_SCOPES = ("all", "like_me", "team")
 QUESTION_TABS = ("newest", "unanswered", "most_helpful")

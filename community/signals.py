@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from articles.models import Article
 from community import moderation
 from community.models import Comment
-from config import page_cache
+from core import page_cache
 
 
 @receiver(user_signed_up, dispatch_uid="community.screen_new_member")

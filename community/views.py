@@ -26,8 +26,8 @@ from community.forms import (
 )
 from community.models import Answer, Comment, ModerationState
 from community.moderation import mentions_crisis
-from community.pagination import ListPage, list_page, page_number
-from config.page_cache import visitor_page_cache
+from core.page_cache import visitor_page_cache
+from core.pagination import ListPage, list_page, page_number
 
 PAGE_SIZE = 20
 

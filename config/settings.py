@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "core",
     "accounts",
     "articles",
     "community",
@@ -141,7 +142,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Sessions read from the cache (Redis in production) and survive a cache flush through the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Visitor pages (home, articles, question lists, hubs) are kept whole in the cache this long;
-# article changes and article comments invalidate them sooner (config/page_cache.py). 0 turns it off.
+# article changes and article comments invalidate them sooner (core/page_cache.py). 0 turns it off.
 VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=60)
 # Adds /bench/floor/, the bare page bench/load.py measures every other page against.
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)

@@ -9,7 +9,7 @@ from accounts.permissions import can_read_community
 from articles import selectors as article_selectors
 from community import selectors as community_selectors
 from config import health
-from config.page_cache import visitor_page_cache
+from core.page_cache import visitor_page_cache
 
 
 @visitor_page_cache(depends_on=("articles",))

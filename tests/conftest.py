@@ -47,7 +47,7 @@ def _no_premoderation(settings):
 @pytest.fixture(autouse=True)
 def _no_visitor_page_cache(settings):
     # Tests look at a page, change something and look again inside one transaction, where the
-    # cache's on-commit invalidation never runs; tests/config/test_page_cache.py turns it back on.
+    # cache's on-commit invalidation never runs; tests/core/test_page_cache.py turns it back on.
     settings.VISITOR_PAGE_CACHE_SECONDS = 0
 
 

@@ -7,8 +7,8 @@ from accounts.permissions import can_read_community
 from community import fragments, selectors
 from community.forms import CommentForm
 from community.models import Reaction
-from community.pagination import page_number
 from community.text import render_member_text
+from core.pagination import page_number
 
 register = template.Library()
 

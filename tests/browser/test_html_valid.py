@@ -22,7 +22,7 @@ from accounts.models import Biomarker
 from articles.models import Treatment
 from community import moderation
 from community import services as community
-from community.templatetags.html_time import html_datetime
+from core.templatetags.html_time import html_datetime
 from tests.articles.factories import PublishedArticleFactory, TopicFactory
 from tests.community.factories import UpdateFactory
 from tests.community.test_moderation import make_moderator, make_staff, open_review

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import NewsletterSubscription
 from community import services as community_services
-from config.page_cache import visitor_page_cache
+from core.page_cache import visitor_page_cache
 from tests.articles.factories import PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
