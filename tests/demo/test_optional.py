@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-RUNTIME_PACKAGES = ("accounts", "articles", "community", "config")
+RUNTIME_PACKAGES = ("core", "accounts", "articles", "community", "config")
 
 # Run in a fresh interpreter with demo left out of INSTALLED_APPS: import every runtime module (views,
 # services, tasks, admin, migrations...), run the system checks (they load the URLconf), and look for
