@@ -5,7 +5,6 @@ from accounts import views
 
 urlpatterns = [
     path("profile/edit/", views.profile_edit, name="profile_edit"),
-    path("members/<int:member_id>/", views.member_detail, name="member_detail"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("settings/email/", views.email_preferences, name="email_preferences"),
     path("settings/privacy/", views.privacy_settings, name="privacy_settings"),

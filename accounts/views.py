@@ -23,7 +23,6 @@ from accounts.forms import (
 )
 from accounts.models import EXPORTS_FOLDER
 from accounts.permissions import is_member
-from community import selectors as community_selectors
 from core.pagination import list_page, page_number
 
 # Media under these folders is public (article images); everything else is members' own.
@@ -45,28 +44,6 @@ def profile_edit(request):
     else:
         form = ProfileForm(instance=profile, user=request.user)
     return render(request, "accounts/profile_edit.html", {"form": form, "profile": profile})
-
-
-@login_required
-def member_detail(request, member_id: int):
-    profile = selectors.profile_for_viewer(viewer=request.user, member_id=member_id)
-    is_owner = profile.user_id == request.user.pk
-    # Someone who blocked the viewer is simply not there for them.
-    if not is_owner and community_selectors.blocked_by(blocker_id=member_id, viewer_id=request.user.pk):
-        raise Http404
-    return render(
-        request,
-        "accounts/member_detail.html",
-        {
-            "profile": profile,
-            "member": profile.user,
-            "facts": selectors.profile_facts(viewer=request.user, profile=profile),
-            "is_owner": is_owner,
-            "relations": None
-            if is_owner
-            else community_selectors.team_relations(viewer=request.user, member=profile.user),
-        },
-    )
 
 
 @login_required

@@ -29,6 +29,7 @@ urlpatterns = [
         name="answer_comment",
     ),
     path("members/", views.member_list, name="member_list"),
+    path("members/<int:member_id>/", views.member_detail, name="member_detail"),
     path("members/<int:member_id>/team/", views.team_toggle, name="team_toggle"),
     path("members/<int:member_id>/block/", views.block_toggle, name="block_toggle"),
     path("topics/<slug:slug>/", hubs.topic_hub, name="topic_hub"),

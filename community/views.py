@@ -1,6 +1,7 @@
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import selectors as account_selectors
 from accounts.models import User
 from accounts.permissions import can_post, can_read_community
 from articles import selectors as article_selectors
@@ -443,6 +445,26 @@ def member_list(request):
         request,
         "community/member_list.html",
         {"form": form, "page": page, "added_me": selectors.added_me(viewer=request.user)},
+    )
+
+
+@login_required
+def member_detail(request, member_id: int):
+    profile = account_selectors.profile_for_viewer(viewer=request.user, member_id=member_id)
+    is_owner = profile.user_id == request.user.pk
+    # Someone who blocked the viewer is simply not there for them.
+    if not is_owner and selectors.blocked_by(blocker_id=member_id, viewer_id=request.user.pk):
+        raise Http404
+    return render(
+        request,
+        "community/member_detail.html",
+        {
+            "profile": profile,
+            "member": profile.user,
+            "facts": account_selectors.profile_facts(viewer=request.user, profile=profile),
+            "is_owner": is_owner,
+            "relations": None if is_owner else selectors.team_relations(viewer=request.user, member=profile.user),
+        },
     )
 
 
