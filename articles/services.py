@@ -75,6 +75,7 @@ def article_save_with_revision(*, actor: User, article: Article) -> Article:
     if not can_edit_articles(actor) or (article.pk is None and not actor.has_perm("articles.add_article")):
         raise PermissionDenied("You cannot edit articles.")
     _check_reviewer(article)
+    # Not durable: the admin calls this from save_model, inside the transaction of its change form.
     with transaction.atomic():
         previous = Article.objects.select_for_update().filter(pk=article.pk).first() if article.pk else None
         previous_status = previous.status if previous else Article.Status.DRAFT
@@ -118,7 +119,7 @@ def _locked(article: Article) -> Article:
 def article_submit_for_review(*, actor: User, article: Article) -> Article:
     if not can_edit_articles(actor):
         raise PermissionDenied("You cannot edit articles.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         if article.status != Article.Status.DRAFT:
             raise ValidationError(
@@ -134,7 +135,7 @@ def article_publish(*, actor: User, article: Article) -> Article:
     readers' queries compare published_at with the current time)."""
     if not can_publish(actor):
         raise PermissionDenied("Only staff with the publish permission can publish articles.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         if article.is_public:
             raise ValidationError("This article is already published.")
@@ -159,7 +160,7 @@ def article_archive(*, actor: User, article: Article) -> Article:
     """Archiving, not deleting, is how a published article leaves the site."""
     if not can_publish(actor):
         raise PermissionDenied("Only staff with the publish permission can archive articles.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         article.status = Article.Status.ARCHIVED
         article.save(update_fields=["status", "modified_at"])
@@ -171,7 +172,7 @@ def article_mark_reviewed(*, actor: User, article: Article) -> Article:
     review to readers, so it needs the publish permission and moves the "Updated on" date."""
     if not can_publish(actor):
         raise PermissionDenied("Only staff with the publish permission can record a medical review.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         article = _locked(article)
         if article.reviewer is None or not article.reviewer.is_medical_reviewer:
             raise ValidationError(f"“{article.title}” has no medical reviewer to record a review from.")

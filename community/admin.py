@@ -1,16 +1,7 @@
 from django.contrib import admin
 
-from community.models import (
-    Answer,
-    Appeal,
-    Comment,
-    CrisisResource,
-    ModerationAction,
-    Question,
-    Report,
-    ReviewItem,
-    Update,
-)
+from community.models import Answer, Comment, Question, Update
+from community.moderation.models import Appeal, CrisisResource, ModerationAction, Report, ReviewItem
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import UploadedFile
 from accounts.images import validate_picture
 from accounts.models import Biomarker, Profile, TreatmentType
 from articles.models import Article, Topic
-from community.models import ModerationAction, Question, Reaction, Report
+from community.models import Question, Reaction
+from community.moderation.models import ModerationAction, Report
 
 
 class UpdateForm(forms.Form):
@@ -176,9 +177,9 @@ class ReviewActionForm(forms.Form):
     )
 
     def action_arguments(self) -> dict:
+        """Every field as the moderation services take it: plain values, blanks as "" or 0."""
         data = self.cleaned_data
         return {
-            "action": data["action"],
             "reason_code": data.get("reason_code") or "",
             "note": data.get("note") or "",
             "new_text": data.get("new_text") or "",

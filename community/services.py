@@ -1,6 +1,7 @@
 """Writes to community content. Each function checks that the actor may act, changes data in one
 transaction, and keeps the counters on the item in step with the rows they count."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,21 +14,22 @@ from django.utils import timezone
 from accounts.images import reencode_picture
 from accounts.models import TeamAddPolicy, User
 from accounts.permissions import can_post, can_read_community, is_moderator
-from community import moderation, notifications
+from community import notifications
+from community.counters import COUNTED_STATES, parent_count_change
 from community.models import (
     Answer,
-    Appeal,
     Block,
     Comment,
     HelpfulVote,
-    ModerationState,
+    Moderated,
     Question,
     QuestionFollow,
     Reaction,
-    Report,
     TeamMembership,
     Update,
 )
+from community.moderation.models import Appeal, Report
+from community.moderation.screening import queue_if_needed, screen_new_post
 from community.selectors import is_blocked_between, member_update_picture_names
 
 
@@ -73,33 +75,49 @@ def _enforce_posting_limits(author: User, kind: str) -> None:
         )
 
 
+def _post(*, author: User, kind: str, text: str, make: Callable[[str], Moderated], notify=None) -> Moderated:
+    """What every new post goes through, in this order: the posting limits; screening, which may
+    refuse a duplicate or hold the post for a moderator; `make(moderation_state)`, which saves the
+    row; its place in the review queue; `notify(post)`; and its count on its parent."""
+    _enforce_posting_limits(author, kind)
+    screening = screen_new_post(author=author, text=text)
+    post = make(screening.state)
+    queue_if_needed(item=post, screening=screening)
+    if notify is not None:
+        # A post waiting for a moderator notifies when approved (community/moderation/services.py).
+        notify(post)
+    if post.is_visible:
+        # Last: the parent's row stays locked until commit, and every other answer or comment on
+        # the same parent waits for it.
+        parent_count_change(post, +1)
+    return post
+
+
 def _store_picture(upload):
     return reencode_picture(upload=upload, max_side=settings.UPDATE_PICTURE_SIZE)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_create(*, author: User, text: str, picture=None, picture_alt: str = "") -> Update:
     _require_member(author)
     text = text.strip()
     if not text and not picture:
         raise ValidationError("An update needs text or a picture.")
-    _enforce_posting_limits(author, "update")
-    screening = moderation.screen_new_post(author=author, text=text)
-    update = Update(
-        author=author,
-        text=text,
-        picture_alt=picture_alt.strip() if picture else "",
-        moderation_state=screening.state,
-    )
-    if picture:
-        stored = _store_picture(picture)
-        update.picture.save(stored.name, stored, save=False)
-    update.save()
-    moderation.queue_if_needed(item=update, screening=screening)
-    return update
+
+    def make(state: str) -> Update:
+        update = Update(
+            author=author, text=text, picture_alt=picture_alt.strip() if picture else "", moderation_state=state
+        )
+        if picture:
+            stored = _store_picture(picture)
+            update.picture.save(stored.name, stored, save=False)
+        update.save()
+        return update
+
+    return _post(author=author, kind="update", text=text, make=make)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_edit(*, actor: User, update: Update, text: str, picture_alt: str = "") -> Update:
     if actor.pk != update.author_id:
         raise PermissionDenied("Only the author can edit an update.")
@@ -114,7 +132,7 @@ def update_edit(*, actor: User, update: Update, text: str, picture_alt: str = ""
     return update
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_delete(*, actor: User, update: Update) -> None:
     if actor.pk != update.author_id:
         raise PermissionDenied("Only the author can delete an update.")
@@ -132,7 +150,7 @@ def _comment_target_author(*, article=None, update=None, answer=None):
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def comment_create(
     *,
     author: User,
@@ -161,28 +179,24 @@ def comment_create(
         parent = parent.parent or parent
         if is_blocked_between(author, parent.author_id):
             raise PermissionDenied("You cannot reply to this comment.")
-    _enforce_posting_limits(author, "comment")
-    screening = moderation.screen_new_post(author=author, text=text)
-    comment = Comment.objects.create(
+    return _post(
         author=author,
+        kind="comment",
         text=text,
-        article=article,
-        update=update,
-        answer=answer,
-        parent=parent,
-        moderation_state=screening.state,
+        make=lambda state: Comment.objects.create(
+            author=author,
+            text=text,
+            article=article,
+            update=update,
+            answer=answer,
+            parent=parent,
+            moderation_state=state,
+        ),
+        notify=lambda comment: notifications.notify_reply(comment=comment),
     )
-    moderation.queue_if_needed(item=comment, screening=screening)
-    # A comment waiting for a moderator notifies when approved (community/moderation.py).
-    notifications.notify_reply(comment=comment)
-    if comment.is_visible:
-        # Last: the count's row stays locked until commit, and every other comment on the same
-        # update or answer waits for it.
-        moderation.parent_count_change(comment, +1)
-    return comment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def comment_delete(*, actor: User, comment: Comment) -> None:
     if actor.pk != comment.author_id and not is_moderator(actor):
         raise PermissionDenied("Only the author can delete a comment.")
@@ -196,11 +210,11 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
         comment.delete()
     # A comment still waiting for a moderator, or already removed by one, was never (or is no
     # longer) counted on its parent.
-    if comment.moderation_state in moderation.COUNTED_STATES:
-        moderation.parent_count_change(comment, -1)
+    if comment.moderation_state in COUNTED_STATES:
+        parent_count_change(comment, -1)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reaction_toggle(*, member: User, update: Update, kind: str) -> bool:
     """Add the reaction, or take it back if the member already gave it. Returns whether it is on."""
     _require_member(member)
@@ -223,27 +237,28 @@ def reaction_toggle(*, member: User, update: Update, kind: str) -> bool:
     return True
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def question_ask(*, author: User, title: str, details: str = "", topic=None, is_anonymous: bool = False) -> Question:
     _require_member(author)
     title = " ".join(title.split())
     if not Question.TITLE_MIN <= len(title) <= Question.TITLE_MAX:
         raise ValidationError(f"A question title needs {Question.TITLE_MIN} to {Question.TITLE_MAX} characters.")
-    _enforce_posting_limits(author, "question")
-    screening = moderation.screen_new_post(author=author, text=f"{title}\n{details}")
-    question = Question.objects.create(
+    return _post(
         author=author,
-        title=title,
-        details=details.strip(),
-        topic=topic,
-        is_anonymous=is_anonymous,
-        moderation_state=screening.state,
+        kind="question",
+        text=f"{title}\n{details}",
+        make=lambda state: Question.objects.create(
+            author=author,
+            title=title,
+            details=details.strip(),
+            topic=topic,
+            is_anonymous=is_anonymous,
+            moderation_state=state,
+        ),
     )
-    moderation.queue_if_needed(item=question, screening=screening)
-    return question
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def answer_create(*, author: User, question: Question, text: str) -> Answer:
     _require_member(author)
     text = text.strip()
@@ -251,19 +266,16 @@ def answer_create(*, author: User, question: Question, text: str) -> Answer:
         raise ValidationError("An answer needs some text.")
     if is_blocked_between(author, question.author_id):
         raise PermissionDenied("You cannot answer this question.")
-    _enforce_posting_limits(author, "answer")
-    screening = moderation.screen_new_post(author=author, text=text)
-    answer = Answer.objects.create(question=question, author=author, text=text, moderation_state=screening.state)
-    moderation.queue_if_needed(item=answer, screening=screening)
-    # An answer waiting for a moderator notifies when approved (community/moderation.py).
-    notifications.notify_answer(answer=answer)
-    if answer.is_visible:
-        # Last, as for comments: the question's row stays locked until commit.
-        moderation.parent_count_change(answer, +1)
-    return answer
+    return _post(
+        author=author,
+        kind="answer",
+        text=text,
+        make=lambda state: Answer.objects.create(question=question, author=author, text=text, moderation_state=state),
+        notify=lambda answer: notifications.notify_answer(answer=answer),
+    )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def helpful_vote_toggle(*, member: User, answer: Answer) -> bool:
     _require_member(member)
     if member.pk == answer.author_id:
@@ -281,7 +293,7 @@ def helpful_vote_toggle(*, member: User, answer: Answer) -> bool:
     return not deleted
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def answer_accept(*, actor: User, answer: Answer) -> Answer:
     """The asker marks the answer that helped them most; choosing again moves the mark."""
     question = Question.objects.select_for_update().get(pk=answer.question_id)
@@ -293,7 +305,7 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
     return answer
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def team_add(*, member: User, teammate: User) -> TeamMembership:
     _require_member(member)
     if member.pk == teammate.pk:
@@ -310,12 +322,12 @@ def team_add(*, member: User, teammate: User) -> TeamMembership:
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def team_remove(*, member: User, teammate: User) -> None:
     TeamMembership.objects.filter(member=member, teammate=teammate).delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def member_block(*, blocker: User, blocked: User) -> Block:
     # Not _require_member: a suspended member may still protect themselves from someone.
     if not can_read_community(blocker):
@@ -330,7 +342,7 @@ def member_block(*, blocker: User, blocked: User) -> Block:
     return block
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def member_unblock(*, blocker: User, blocked: User) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
     _forget_blocks(blocker, blocked)
@@ -342,7 +354,7 @@ def _forget_blocks(*members: User) -> None:
         member.__dict__.pop("_kindred_blocked", None)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def question_follow_toggle(*, member: User, question: Question) -> bool:
     """Follow a question (its new answers come in the member's digest), or stop. Returns whether on."""
     if not can_read_community(member):
@@ -354,10 +366,6 @@ def question_follow_toggle(*, member: User, question: Question) -> bool:
         return False
     QuestionFollow.objects.get_or_create(member=member, question=question)
     return True
-
-
-# Answers and comments count on their parent while shown or under review (community.moderation).
-COUNTED_STATES = (ModerationState.VISIBLE, ModerationState.HIDDEN)
 
 
 def member_content_erase(*, member: User, keep_answers_and_comments: bool, former_member: User) -> list[str]:

@@ -3,14 +3,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article
-from community import moderation
 from community.models import Comment
+from community.moderation.screening import screen_new_member
 from core import page_cache
 
 
 @receiver(user_signed_up, dispatch_uid="community.screen_new_member")
 def screen_sign_up(sender, request, user, **kwargs):
-    moderation.screen_new_member(member=user)
+    screen_new_member(member=user)
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="community.article_page_on_comment_save")

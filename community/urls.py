@@ -1,6 +1,7 @@
 from django.urls import path
 
-from community import hubs, moderation_views, views
+from community import hubs, views
+from community.moderation import views as moderation_views
 
 urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),

@@ -27,7 +27,7 @@ from community.forms import (
     UpdateForm,
 )
 from community.models import Answer, Comment, ModerationState
-from community.moderation import mentions_crisis
+from community.moderation.screening import mentions_crisis
 from core.page_cache import visitor_page_cache
 from core.pagination import ListPage, list_page, page_number
 

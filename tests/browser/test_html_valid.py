@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import Biomarker
 from articles.models import Treatment
-from community import moderation
 from community import services as community
+from community.moderation import services as moderation
 from core.templatetags.html_time import html_datetime
 from tests.articles.factories import PublishedArticleFactory, TopicFactory
 from tests.community.factories import UpdateFactory
@@ -113,7 +113,7 @@ def site(settings, tmp_path):
     moderation.report_create(reporter=ben, item=spam, reason="spam", note="An advert.")
     advert = UpdateFactory(author=cara, text="Another shop advert")
     moderation.report_create(reporter=ada, item=advert, reason="spam")
-    moderation.review_act(moderator=moderator, review=open_review(advert), action="remove", reason_code="spam")
+    moderation.review_remove(moderator=moderator, review=open_review(advert), reason_code="spam")
 
     return {
         "ada": ada,

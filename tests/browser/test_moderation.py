@@ -143,7 +143,7 @@ def test_reports_removal_appeal_and_restore(page, live_server, moderation_settin
 
 def test_the_queue_layout_with_every_kind_of_entry(page, live_server, moderation_settings):
     """A full queue at phone and desktop widths: screenshots to look at, and axe."""
-    from community import moderation
+    from community.moderation import services as moderation
     from tests.community.factories import AnswerFactory, CommentFactory
 
     mo = moderator("Mo")

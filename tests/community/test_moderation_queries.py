@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community import moderation
+from community.moderation import services as moderation
 from tests.articles.factories import PublishedArticleFactory
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
 from tests.community.test_moderation import make_moderator, open_review
@@ -41,9 +41,7 @@ def fill_queue(n: int, reporters: list) -> None:
         moderation.report_create(reporter=reporters[0], item=worrying, reason="self_harm")
         removed = UpdateFactory()
         moderation.report_create(reporter=reporters[0], item=removed, reason="spam")
-        action = moderation.review_act(
-            moderator=decider, review=open_review(removed), action="remove", reason_code="spam"
-        )
+        action = moderation.review_remove(moderator=decider, review=open_review(removed), reason_code="spam")
         moderation.appeal_create(member=removed.author, action=action, text="Please look again")
 
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
-from community import moderation
 from community.models import (
     Appeal,
     CrisisResource,
@@ -20,6 +19,7 @@ from community.models import (
     ReviewItem,
     Update,
 )
+from community.moderation import services as moderation
 from tests.articles.factories import PublishedArticleFactory
 from tests.community.factories import (
     AnswerFactory,
@@ -86,7 +86,7 @@ def pending_appeal():
     """An appeal against a removal made by a moderator who is not the one acting in the test."""
     decider = make_moderator()
     update = reported_update()
-    action = moderation.review_act(moderator=decider, review=open_review(update), action="remove", reason_code="spam")
+    action = moderation.review_remove(moderator=decider, review=open_review(update), reason_code="spam")
     return moderation.appeal_create(member=update.author, action=action, text="It was a recipe")
 
 
@@ -115,6 +115,17 @@ def test_queue_page(client, role):
         assert f'id="review-{open_review(update).pk}"'.encode() in response.content
     else:
         assert_refused(response, role)
+
+
+def test_unknown_action_is_refused(client):
+    # Each action is its own service; a name with none behind it changes nothing.
+    update = reported_update()
+    review = open_review(update)
+    client_for(client, "moderator")
+    response = client.post(f"/moderation/review/{review.pk}/", {"action": "explode"})
+    review.refresh_from_db()
+    assert response.status_code == 302 and review.resolved_at is None
+    assert not ModerationAction.objects.exists()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -230,9 +241,7 @@ def test_a_moderator_cannot_act_on_their_own_post_or_another_moderator_through_t
 
 def test_report_and_appeal_pages_for_visitors_and_unverified_members(client):
     update = reported_update()
-    action = moderation.review_act(
-        moderator=make_moderator(), review=open_review(update), action="remove", reason_code="spam"
-    )
+    action = moderation.review_remove(moderator=make_moderator(), review=open_review(update), reason_code="spam")
     reports = Report.objects.count()
     for url in (f"/report/update/{update.pk}/", f"/appeals/new/{action.pk}/"):
         response = client.get(url)
@@ -265,7 +274,7 @@ def test_a_suspended_member_can_appeal_their_suspension(client):
     moderator = make_moderator()
     member = UserFactory()
     moderation.report_create(reporter=UserFactory(), item=member, reason="harassment")
-    action = moderation.review_act(moderator=moderator, review=open_review(member), action="suspend", days=7)
+    action = moderation.review_suspend(moderator=moderator, review=open_review(member), days=7)
     client.force_login(member)
     notice = Notification.objects.get(recipient=member)
     assert notice.url == f"/appeals/new/{action.pk}/"
@@ -348,9 +357,7 @@ def test_reporting_a_profile_from_its_page(client, member, other_member):
 
 def test_appeals_are_for_the_member_concerned_only(client, member):
     update = reported_update()
-    action = moderation.review_act(
-        moderator=make_moderator(), review=open_review(update), action="remove", reason_code="spam"
-    )
+    action = moderation.review_remove(moderator=make_moderator(), review=open_review(update), reason_code="spam")
     client.force_login(member)
     assert client.get(f"/appeals/new/{action.pk}/").status_code == 404
     assert client.post(f"/appeals/new/{action.pk}/", {"text": "x"}).status_code == 404
@@ -609,10 +616,10 @@ def test_the_queue_shows_context_reports_history_and_filters(client):
 def test_the_audit_log_filters_by_action_and_member(client):
     moderator = make_moderator()
     first, second = reported_update(), reported_update()
-    moderation.review_act(moderator=moderator, review=open_review(first), action="approve")
-    moderation.review_act(moderator=moderator, review=open_review(second), action="remove", reason_code="spam")
+    moderation.review_approve(moderator=moderator, review=open_review(first))
+    moderation.review_remove(moderator=moderator, review=open_review(second), reason_code="spam")
     edited = reported_update()
-    moderation.review_act(moderator=moderator, review=open_review(edited), action="edit", new_text="Kinder words")
+    moderation.review_edit(moderator=moderator, review=open_review(edited), new_text="Kinder words")
     client.force_login(moderator)
     body = client.get("/moderation/log/").content.decode()
     assert body.count("<tr>") == 4  # header and three actions
@@ -632,7 +639,7 @@ def test_the_admin_cannot_add_change_or_delete_log_entries(client, rf):
     superuser = make_staff(is_superuser=True)
     moderator = make_moderator()
     update = reported_update()
-    action = moderation.review_act(moderator=moderator, review=open_review(update), action="remove", reason_code="spam")
+    action = moderation.review_remove(moderator=moderator, review=open_review(update), reason_code="spam")
     model_admin = admin.site._registry[ModerationAction]
     request = rf.get("/admin/")
     request.user = superuser

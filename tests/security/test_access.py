@@ -6,7 +6,7 @@ from django.test import Client
 from accounts import services as account_services
 from accounts.models import DataExport, Notification, User
 from articles.models import Article
-from community import moderation, services
+from community import services
 from community.models import (
     Answer,
     Appeal,
@@ -23,6 +23,7 @@ from community.models import (
     TeamMembership,
     Update,
 )
+from community.moderation import services as moderation
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
 from tests.community.test_moderation import make_moderator, open_review
@@ -158,7 +159,7 @@ def test_b_cannot_use_a_s_moderation_appeals_notifications_or_export(alice, bob_
     moderator = make_moderator()
     moderation.report_create(reporter=moderator, item=update, reason="spam")
     review = open_review(update)
-    action = moderation.review_act(moderator=make_moderator(), review=review, action="remove", reason_code="spam")
+    action = moderation.review_remove(moderator=make_moderator(), review=review, reason_code="spam")
     review = ReviewItem.objects.create(
         content_type=review.content_type, object_id=UpdateFactory().pk, author=alice, reason=review.reason
     )

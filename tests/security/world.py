@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.forms import ProfileForm
-from community import moderation, services
+from community import services
 from community.models import ReviewItem
+from community.moderation import services as moderation
 from tests.articles.factories import PublishedArticleFactory, ReferenceFactory, TopicFactory
 from tests.community.factories import picture_upload
 from tests.community.test_moderation import make_moderator, open_review
@@ -137,8 +138,8 @@ def build_world(settings) -> World:
         update = services.update_create(author=victim, text=f"Removed update {number}")
         moderation.report_create(reporter=world.moderator, item=update, reason="spam", note=PAYLOADS[number])
         review = open_review(update)
-        action = moderation.review_act(
-            moderator=make_moderator(), review=review, action="remove", reason_code="spam", note=PAYLOADS[number][:1000]
+        action = moderation.review_remove(
+            moderator=make_moderator(), review=review, reason_code="spam", note=PAYLOADS[number][:1000]
         )
         world.appeals.append(moderation.appeal_create(member=victim, action=action, text=text))
         removed.append(update)

@@ -13,20 +13,27 @@ from accounts.admin_site import two_factor_setup_redirect
 from accounts.models import User
 from accounts.permissions import can_post, is_moderator, needs_two_factor
 from articles.models import Article
-from community import moderation, selectors
+from community import selectors
 from community.forms import AppealForm, ReportForm, ReviewActionForm
-from community.models import Appeal, CrisisResource, ModerationAction, Question, ReviewItem, Update
+from community.models import Question, Update
+from community.moderation import services
+from community.moderation.models import Appeal, CrisisResource, ModerationAction, ReviewItem
+from community.moderation.selectors import MODERATED_KINDS, moderation_log, review_page_context, review_queue
+from community.query_values import whole_number
 from community.views import _not_for_you, community_member_required, local_url
 
 QUEUE_PAGE_SIZE = 25
 
-
-def _id_or_none(value: str) -> int | None:
-    """A database id from a query or form value: ASCII digits only ("²".isdigit() is true) and
-    small enough for a bigint, so a crafted value is ignored instead of raising a 500."""
-    if value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
+# The queue's buttons: each posted action name, the service that does it and the form fields it takes.
+REVIEW_ACTIONS = {
+    "approve": (services.review_approve, ("note",)),
+    "remove": (services.review_remove, ("reason_code", "note")),
+    "edit": (services.review_edit, ("new_text", "reason_code", "note")),
+    "note": (services.review_note, ("note", "article")),
+    "warn": (services.review_warn, ("note",)),
+    "suspend": (services.review_suspend, ("days", "note")),
+    "ban": (services.review_ban, ("note",)),
+}
 
 
 def _published_articles():
@@ -50,16 +57,14 @@ def moderator_required(view):
 def _queue_context(request):
     reason = request.GET.get("reason", "")
     kind = request.GET.get("kind", "")
-    page = Paginator(selectors.review_queue(reason=reason, kind=kind), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(review_queue(reason=reason, kind=kind), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page": page,
-        "reviews": selectors.review_page_context(page.object_list),
+        "reviews": review_page_context(page.object_list),
         "reason": reason,
         "kind": kind,
         "reasons": ReviewItem.Reason.choices,
-        "kinds": list(selectors.MODERATED_KINDS),
+        "kinds": list(MODERATED_KINDS),
         "action_form": ReviewActionForm(),
         "articles": _published_articles(),
     }
@@ -77,15 +82,17 @@ def review_act(request, review_id: int):
     form = ReviewActionForm(request.POST)
     error = ""
     if form.is_valid():
+        service, fields = REVIEW_ACTIONS[form.cleaned_data["action"]]
+        arguments = form.action_arguments()
         try:
-            moderation.review_act(moderator=request.user, review=review, **form.action_arguments())
+            service(moderator=request.user, review=review, **{field: arguments[field] for field in fields})
         except (ValidationError, PermissionDenied) as exc:
             error = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
     else:
         error = "Please choose an action and fill in what it needs."
     if request.htmx:
         review.refresh_from_db()
-        [review] = selectors.review_page_context([review])
+        [review] = review_page_context([review])
         # Always 200: htmx swaps only successful responses, and the error belongs in the entry.
         return render(
             request,
@@ -111,10 +118,10 @@ def review_act(request, review_id: int):
 @moderator_required
 @require_POST
 def review_bulk(request):
-    ids = [i for i in map(_id_or_none, request.POST.getlist("review")) if i is not None]
+    ids = [i for i in map(whole_number, request.POST.getlist("review")) if i is not None]
     action = request.POST.get("action", "")
     try:
-        done = moderation.review_bulk(
+        done = services.review_bulk(
             moderator=request.user,
             reviews=ReviewItem.objects.filter(pk__in=ids, resolved_at__isnull=True),
             action=action,
@@ -131,7 +138,7 @@ def review_bulk(request):
 def audit_log(request):
     member_id = request.GET.get("member", "")
     page = Paginator(
-        selectors.moderation_log(kind=request.GET.get("kind", ""), member_id=_id_or_none(member_id)),
+        moderation_log(kind=request.GET.get("kind", ""), member_id=whole_number(member_id)),
         50,
     ).get_page(request.GET.get("page"))
     return render(
@@ -146,7 +153,7 @@ def appeal_detail(request, appeal_id: int):
     appeal = get_object_or_404(Appeal.objects.select_related("action", "member", "action__moderator"), pk=appeal_id)
     if request.method == "POST":
         try:
-            moderation.appeal_decide(
+            services.appeal_decide(
                 moderator=request.user,
                 appeal=appeal,
                 restore=request.POST.get("decision") == "restore",
@@ -177,7 +184,7 @@ def _after_report(item, next_url: str) -> str:
 
 @community_member_required
 def report_create(request, kind: str, object_id: int):
-    model = moderation.REPORTABLE.get(kind)
+    model = MODERATED_KINDS.get(kind)
     if model is None:
         raise Http404
     if model is User:
@@ -195,7 +202,7 @@ def report_create(request, kind: str, object_id: int):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            moderation.report_create(reporter=request.user, item=item, **form.cleaned_data)
+            services.report_create(reporter=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -221,7 +228,7 @@ def appeal_create(request, action_id: int):
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            moderation.appeal_create(member=request.user, action=action, text=form.cleaned_data["text"])
+            services.appeal_create(member=request.user, action=action, text=form.cleaned_data["text"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
