@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from articles import selectors, services
 from articles.models import Article, ArticleRevision, Contributor, Reference, SearchSynonym, Topic, Treatment
 from articles.permissions import can_publish
+from core.read_only_admin import ReadOnlyAdmin
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -175,7 +176,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(admin.ModelAdmin):
+class ArticleRevisionAdmin(ReadOnlyAdmin):
+    """Revisions are written only when an article is saved; staff read them here."""
+
     list_display = ["article", "created_at", "editor", "changed_fields", "is_medical_review"]
     list_filter = ["is_medical_review"]
     list_select_related = ["article", "editor"]
@@ -195,15 +198,6 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
     def _diff(before: str, after: str):
         lines = difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm="", n=2)
         return format_html("<pre>{}</pre>", "\n".join(lines) or "No change")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contributor)

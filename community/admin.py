@@ -2,20 +2,10 @@ from django.contrib import admin
 
 from community.models import Answer, Comment, Question, Update
 from community.moderation.models import Appeal, CrisisResource, ModerationAction, Report, ReviewItem
+from core.read_only_admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Moderation happens in /moderation/, where every action is checked and logged; the admin
-    only lets staff look."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Moderation happens in /moderation/, where every action is checked and logged; the admin only
+# lets staff look.
 
 
 @admin.register(ModerationAction)
