@@ -76,7 +76,7 @@ MINUTE, HOUR, DAY = 60, 60 * 60, 24 * 60 * 60
 
 def age_step(created_at) -> tuple[str, int]:
     """What stands for an item's "3 days ago" text (timesince or naturaltime) in its fingerprint, at a
-    fraction of the cost (the texts of the busiest question were 1.2 ms of each request). For a given
+    fraction of the cost, since a busy page renders one such text per item. For a given
     `created_at`, both texts change only at whole minutes after it (whole seconds under a minute);
     from a day old they show hours at most, from a week days at most. The step changes at each of
     those moments, so a cached text never outlives its key."""

@@ -93,9 +93,8 @@ def expansions(query: str) -> list[str]:
 def _cursor_planned_each_time():
     """A cursor whose statements PostgreSQL plans for their own parameters every time. The site keeps
     statements prepared (DATABASE_PREPARED_STATEMENTS), and PostgreSQL may then settle on one generic
-    plan for any parameters. What the member typed decides a search's best plan: with its
-    statements prepared, bench/search.py's 200 searches took 2-4% longer in all, and the phrase
-    "lung cancer" became one of the slowest (260-350 ms)."""
+    plan for any parameters. What the member typed decides a search's best plan, so a generic plan
+    makes common phrases slow (bench/RESULTS.md, "Figures that were in code comments")."""
     with connection.cursor() as cursor:
         saved = connection.connection.prepare_threshold
         connection.connection.prepare_threshold = None
@@ -279,7 +278,7 @@ def _ranked(table: _Table, search: _Search) -> list[dict]:
         # answers, so that PostgreSQL cannot choose to read every match of a misestimated phrase.
         # ARRAY(...) reads the window once, before the scan, and its rows are then fetched by key. As an
         # IN (subquery), PostgreSQL could instead walk the table newest first down to the window's
-        # oldest row (113,000 answers for "stage four", 280 ms).
+        # oldest row, which for a common phrase is most of the table.
         window = f"SELECT id FROM {name} WHERE search_vector @@ {_all_words(tsquery)}"  # noqa: S608
         match = f"t.id = ANY(ARRAY({window} ORDER BY id DESC LIMIT {PHRASE_WINDOW}))"
         match += f" AND CASE WHEN t.search_vector @@ {tsquery} THEN true END"

@@ -56,8 +56,8 @@ def blocked_member_ids(viewer) -> list[int]:
     """Members the viewer blocked or who blocked the viewer: a short list, read once per request.
 
     As a subquery it joined every member to the block table on each use, and PostgreSQL then gave up
-    the index that serves "newest first": the feed's page query went from 1 ms to 56 ms on 200,000
-    updates. The list is kept on the viewer object, which lives for one request."""
+    the index that serves "newest first". The list is kept on the viewer object, which lives for one
+    request."""
     if not getattr(viewer, "is_authenticated", False):
         return []
     cached = getattr(viewer, "_kindred_blocked", None)
@@ -73,9 +73,9 @@ def _unshown(model, shown: set[str], prefix: str) -> list[str]:
 
 
 # What a post's byline shows (community/_member_line.html): the name, the picture, and whether the
-# account is still active. The search vectors, password hashes and profiles' health fields of some
-# 220 rows stay in the database (reading the busiest question's answers: 17 ms with them, about 14
-# without, in one run).
+# account is still active. The search vectors, password hashes and profiles' health fields stay in
+# the database: a page can show a few hundred bylines, and reading them costs time and needlessly
+# carries health data through the process.
 NOT_IN_BYLINE = (
     "search_vector",
     *_unshown(User, {"display_name", "is_active"}, "author__"),
@@ -175,8 +175,8 @@ def feed_updates(*, viewer, scope: str = "all") -> QuerySet:
 class UpdateOutline:
     """An update in the feed as plain values: what decides whether its cached HTML still holds
     (community/fragments.py). Model objects are built only for the updates that must be rendered
-    again (`updates_to_render`): the feed built 63 of them for a page of 21 updates on every
-    request, when their HTML was nearly always in the cache."""
+    again (`updates_to_render`), since their HTML is nearly always in the cache and building
+    every update, its author and its profile on each request cost more than the rest of the page."""
 
     pk: int
     text: str
@@ -303,8 +303,8 @@ def article_comment_count(*, article) -> int:
 
 
 # What a row of a question list shows (the list, the hubs, the home page). The details, the search
-# vector and the author's profile stay in the database: a page of the list took 3.2-4.0 ms of
-# Python and 6-7 ms in all with them, 2.4 and 4 ms without.
+# vector and the author's profile stay in the database, since a list row shows none of them and
+# loading them was a large share of the list's time.
 QUESTION_ROW_FIELDS = (
     "title",
     "slug",
