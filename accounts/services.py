@@ -4,17 +4,19 @@ import hashlib
 import secrets
 import shutil
 import tempfile
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import member_data, tokens
-from accounts.forms import PrivacySettingsForm, ProfileForm
+from accounts import member_data, selectors, tokens
 from accounts.images import reencode_picture
 from accounts.models import (
     HEALTH_FIELDS,
@@ -32,22 +34,70 @@ from accounts.models import (
     Visibility,
 )
 
+# What a member may change on their own profile page; the health fields need consent too.
+PROFILE_FIELDS = (
+    "role",
+    "diagnosis",
+    "stage",
+    "biomarkers",
+    "treatments",
+    "medicines",
+    "year_diagnosed",
+    "location",
+    "bio",
+    *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS),
+)
+PRIVACY_FIELDS = (*(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS), "team_add_policy", "discoverable")
+EMAIL_PREFERENCE_FIELDS = ("digest_frequency", "new_articles", "answers", "replies")
 
-def profile_update(*, actor: User, profile: Profile, form: ProfileForm) -> Profile:
-    if actor.pk != profile.user_id:
+
+def _assign(instance, values: Mapping[str, Any], allowed: tuple[str, ...]) -> list:
+    """Put validated values on the instance; returns the many-to-many (field, value) pairs to set
+    once it is saved. A name outside `allowed` is a programming error, not a member's."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not a field that can be changed here: {', '.join(sorted(unknown))}")
+    many = []
+    for name, value in values.items():
+        if instance._meta.get_field(name).many_to_many:
+            many.append((name, value))
+        else:
+            setattr(instance, name, value)
+    return many
+
+
+def profile_update(
+    *,
+    actor: User,
+    member: User,
+    display_name: str,
+    values: Mapping[str, Any],
+    avatar: UploadedFile | None = None,
+    remove_avatar: bool = False,
+) -> Profile:
+    """Save what the member changed on their profile: `values` maps PROFILE_FIELDS names to
+    validated values (lists of rows for the many-to-many ones); a new `avatar` is re-encoded."""
+    if actor.pk != member.pk:
         raise PermissionDenied("Members can only change their own profile.")
-    with transaction.atomic():
-        # The bound form has already put the new upload on the instance: ask the database.
-        old_avatar = Profile.objects.select_for_update().values_list("avatar", flat=True).get(pk=profile.pk)
-        profile = form.save(commit=False)
-        new_upload = "avatar" in form.changed_data and form.cleaned_data.get("avatar")
-        if new_upload:
-            encoded = reencode_picture(upload=new_upload, max_side=settings.AVATAR_SIZE)
+    if not selectors.has_health_consent(member=member) and set(values) & {
+        *HEALTH_FIELDS,
+        *(f"{name}_visibility" for name in HEALTH_FIELDS),
+    }:
+        raise PermissionDenied("Health details need consent to their storage first.")
+    with transaction.atomic(durable=True):
+        profile = Profile.objects.select_for_update().get(user=member)
+        old_avatar = profile.avatar.name
+        many = _assign(profile, values, PROFILE_FIELDS)
+        if avatar is not None:
+            encoded = reencode_picture(upload=avatar, max_side=settings.AVATAR_SIZE)
             profile.avatar.save(encoded.name, encoded, save=False)
+        elif remove_avatar:
+            profile.avatar = ""
         profile.save()
-        form.save_m2m()
-        actor.display_name = form.cleaned_data["display_name"]
-        actor.save(update_fields=["display_name"])
+        for name, value in many:
+            getattr(profile, name).set(value)
+        member.display_name = display_name
+        member.save(update_fields=["display_name"])
         new_avatar = profile.avatar.name if profile.avatar else ""
         if old_avatar and old_avatar != new_avatar:
             transaction.on_commit(lambda: default_storage.delete(old_avatar))
@@ -64,17 +114,20 @@ def notifications_mark_read(*, member: User, notification_ids: list[int] | None 
 # Email preferences
 
 
-def email_preferences_for(member: User) -> EmailPreferences:
+def email_preferences_get_or_create(member: User) -> EmailPreferences:
     """The member's preferences, made with the defaults the first time they are needed."""
     preferences, _ = EmailPreferences.objects.get_or_create(user=member)
     return preferences
 
 
-def email_preferences_update(*, actor: User, form) -> EmailPreferences:
-    if actor.pk != form.instance.user_id:
+def email_preferences_update(*, actor: User, member: User, values: Mapping[str, Any]) -> EmailPreferences:
+    if actor.pk != member.pk:
         raise PermissionDenied("Members can only change their own email preferences.")
-    with transaction.atomic():
-        return form.save()
+    with transaction.atomic(durable=True):
+        preferences, _ = EmailPreferences.objects.select_for_update().get_or_create(user=member)
+        _assign(preferences, values, EMAIL_PREFERENCE_FIELDS)
+        preferences.save()
+    return preferences
 
 
 def email_bounce_clear(*, member: User) -> None:
@@ -169,7 +222,7 @@ def unsubscribe(*, token: str) -> str | None:
         member = User.objects.filter(pk=data["m"]).first()
         if member is None:
             return None
-        preferences = email_preferences_for(member)
+        preferences = email_preferences_get_or_create(member)
         if data["l"] == tokens.LIST_DIGEST:
             preferences.digest_frequency = DigestFrequency.NEVER
             what = "the digest"
@@ -254,11 +307,14 @@ def health_consent_withdraw(*, member: User) -> bool:
     return bool(withdrawn)
 
 
-def privacy_settings_update(*, actor: User, form: PrivacySettingsForm) -> Profile:
-    if actor.pk != form.instance.user_id:
+def privacy_settings_update(*, actor: User, member: User, values: Mapping[str, Any]) -> Profile:
+    if actor.pk != member.pk:
         raise PermissionDenied("Members can only change their own privacy settings.")
-    with transaction.atomic():
-        return form.save()
+    with transaction.atomic(durable=True):
+        profile = Profile.objects.select_for_update().get(user=member)
+        _assign(profile, values, PRIVACY_FIELDS)
+        profile.save()
+    return profile
 
 
 # Download my data

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -37,7 +38,17 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=profile, user=request.user)
         if form.is_valid():
-            services.profile_update(actor=request.user, profile=profile, form=form)
+            avatar = form.cleaned_data.get("avatar")
+            services.profile_update(
+                actor=request.user,
+                member=request.user,
+                display_name=form.cleaned_data["display_name"],
+                values={
+                    name: form.cleaned_data[name] for name in form.fields if name not in ("display_name", "avatar")
+                },
+                avatar=avatar if isinstance(avatar, UploadedFile) else None,
+                remove_avatar=avatar is False,
+            )
             messages.success(request, "Your profile is saved.")
             return redirect("member_detail", member_id=request.user.pk)
         messages.error(request, "Your profile is not saved yet: please check the fields marked below.")
@@ -136,11 +147,11 @@ def unsubscribe(request, token: str):
 
 @login_required
 def email_preferences(request):
-    preferences = services.email_preferences_for(request.user)
+    preferences = services.email_preferences_get_or_create(request.user)
     if request.method == "POST":
         form = EmailPreferencesForm(request.POST, instance=preferences)
         if form.is_valid():
-            services.email_preferences_update(actor=request.user, form=form)
+            services.email_preferences_update(actor=request.user, member=request.user, values=form.cleaned_data)
             messages.success(request, "Your email preferences are saved. They apply from the next email.")
             return redirect("email_preferences")
         messages.error(request, "Your preferences are not saved yet: please check the choices below.")
@@ -160,7 +171,7 @@ def privacy_settings(request):
     if request.method == "POST":
         form = PrivacySettingsForm(request.POST, instance=profile, health_consent=consent is not None)
         if form.is_valid():
-            services.privacy_settings_update(actor=request.user, form=form)
+            services.privacy_settings_update(actor=request.user, member=request.user, values=form.cleaned_data)
             messages.success(request, "Your privacy settings are saved.")
             return redirect("privacy_settings")
         messages.error(request, "Your privacy settings are not saved yet: please check the choices below.")

@@ -134,3 +134,15 @@ def test_existing_members_with_health_data_count_as_consented_under_the_old_poli
     assert not HealthDataConsent.objects.filter(member=silent).exists()
     assert HealthDataConsent.objects.get(member=already).policy_version == "test"
     assert HealthDataConsent.objects.get(member=sharing).given_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_the_profile_service_refuses_health_details_without_consent(db):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts import services
+
+    member = UserFactory(health_consent=False)
+    with pytest.raises(PermissionDenied):
+        services.profile_update(actor=member, member=member, display_name="Ada", values={"diagnosis": "nsclc"})
+    member.profile.refresh_from_db()
+    assert member.profile.diagnosis == ""

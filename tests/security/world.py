@@ -48,7 +48,12 @@ def set_profile(member, *, display_name: str, bio: str, location: str) -> None:
         data[key] = [getattr(obj, "pk", obj) for obj in data.get(key, [])]
     form = ProfileForm(data, instance=profile, user=member)
     assert form.is_valid(), form.errors
-    account_services.profile_update(actor=member, profile=profile, form=form)
+    account_services.profile_update(
+        actor=member,
+        member=member,
+        display_name=form.cleaned_data["display_name"],
+        values={name: form.cleaned_data[name] for name in form.fields if name not in ("display_name", "avatar")},
+    )
 
 
 @dataclass
