@@ -28,6 +28,7 @@ from community.forms import (
 )
 from community.models import Answer, Comment, ModerationState
 from community.moderation.screening import mentions_crisis
+from community.query_values import whole_number
 from core.page_cache import visitor_page_cache
 from core.pagination import ListPage, list_page, page_number
 
@@ -78,10 +79,6 @@ def after_posting(request, item, text: str) -> None:
                 reverse("crisis"),
             ),
         )
-
-
-def _whole_number(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 def _paginate(request, queryset) -> ListPage:
@@ -389,7 +386,7 @@ def question_detail(request, question_id: int, slug: str = ""):
                 viewer=request.user,
                 question=question,
                 page=page_number(request),
-                all_comments_of=_whole_number(request.GET.get("comments")),
+                all_comments_of=whole_number(request.GET.get("comments")),
             )
             if can_read
             else [],

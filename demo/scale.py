@@ -27,6 +27,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.text import slugify
 
+from community.counters import COUNTED_STATES
+
 SEED = 20261127
 EMAIL_DOMAIN = "bench.example"
 # The member a load benchmark signs in as: active, verified, with a weekly digest and a team.
@@ -47,8 +49,6 @@ SCALE_TABLES = [
     "community_update",
     "community_comment",
 ]
-# States in which an answer or comment counts on its parent (community.moderation.COUNTED_STATES).
-COUNTED = ("visible", "hidden")
 
 # --- Word lists -------------------------------------------------------------------------------------
 FILLER = [
@@ -692,7 +692,7 @@ class _Loader:
         self.a_age = [self.later_age(self.q_age[q]) for q in self.a_question]
         self.a_state = ["visible" if q == 0 else self.state() for q in self.a_question]
         self.answer_count = Counter(
-            q for q, state in zip(self.a_question, self.a_state, strict=True) if state in COUNTED
+            q for q, state in zip(self.a_question, self.a_state, strict=True) if state in COUNTED_STATES
         )
         self.accepted = {}
         for index, q in enumerate(self.a_question):
@@ -730,7 +730,7 @@ class _Loader:
         self.comment_count = Counter(
             target
             for target, state in zip(self.c_target, self.c_state, strict=True)
-            if state in COUNTED and target[0] != "article"
+            if state in COUNTED_STATES and target[0] != "article"
         )
 
         # Reactions on visible updates and helpful votes on visible answers, skewed per item.
