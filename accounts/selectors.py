@@ -19,8 +19,8 @@ from accounts.models import (
 )
 from accounts.permissions import can_read_community
 
-# Member counts on the home page and the hubs scan every member (21 ms at 100,000) and move
-# slowly: each is shared by all requests for a few minutes.
+# Member counts on the home page and the hubs scan every member and move slowly: each is shared by
+# all requests for a few minutes.
 COUNT_CACHE_SECONDS = 300
 
 
@@ -30,8 +30,8 @@ def _shared_count(key: str, queryset: QuerySet) -> int:
 
 def signed_in_member(*, member_id: int) -> User | None:
     """The member a session belongs to, read on every request of theirs, with their standing (see
-    User.standing) in the same statement: every page a member sees shows the bell. Through the ORM,
-    the two statements took 0.70 ms of each request; this one takes 0.40 ms."""
+    User.standing) in the same statement: every page a member sees shows the bell, so the ORM's two
+    statements would be paid on every request."""
     table = User._meta.db_table
     rows = User.objects.raw(f"SELECT u.*, {STANDING_COLUMNS} FROM {table} u WHERE u.id = %s", [member_id])  # noqa: S608
     member = next(iter(rows), None)

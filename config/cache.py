@@ -31,9 +31,9 @@ _unreachable_until: dict[tuple[str, ...], float] = {}
 
 
 class _SharedClientRedisCacheClient(RedisCacheClient):
-    """Django builds a new redis.Redis object for every cache call, and on loopback building it
-    (0.37 ms) cost more than the call: half the time of a visitor page served from the page cache.
-    One client per connection pool is enough; redis-py clients are safe to share between threads."""
+    """Django builds a new redis.Redis object for every cache call, and on loopback building it costs
+    more than the call itself. One client per connection pool is enough; redis-py clients are safe
+    to share between threads."""
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)

@@ -8,19 +8,16 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Two workers per core plus one, one request at a time each. With two threads per worker a request
-# back from PostgreSQL waited for the other thread to let go of the GIL: at 10 concurrent members
-# the feed's 99th percentile was 273 ms with two threads and 96 ms with one, at the same throughput
-# (bench/RESULTS.md).
+# Two workers per core plus one, one request at a time each: with two threads per worker a request
+# back from PostgreSQL waits for the other thread to let go of the GIL, which only adds latency.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-# The application is imported once, by the master, and every worker starts as a copy of it. Without
-# this, each worker imported Django itself, a second of CPU, also each time max_requests recycled
-# it: under load all five reached the limit within ten seconds of each other, and the page measured
-# then stalled (p99 460-630 ms, bench/RESULTS.md). The import opens no connection, so none is shared.
+# The application is imported once, by the master, and every worker starts as a copy of it, so a
+# worker recycled by max_requests costs a fork rather than a second of CPU importing Django under
+# load. The import opens no connection, so none is shared.
 # A deploy restarts gunicorn (a reload signal would keep the old code).
 preload_app = True
 # Recycle workers now and then so a slow leak never grows into an outage.
@@ -42,10 +39,8 @@ health_bind = os.environ.get("GUNICORN_HEALTH_BIND", "")
 def _warm_up() -> None:
     """Do in the master what Django otherwise does on a worker's first request: import every view
     (the URL map), the cache backend, what sessions, messages and dates load on first use and the
-    template context processors, and compile every template. A new worker's first page took 555 ms
-    without the views and templates; with them, but with the cache backend (the Redis client is
-    130 ms of imports) left to the worker, still 300-500 ms against 2-30 ms for the next ones
-    (bench/RESULTS.md). None of this opens a connection."""
+    template context processors, and compile every template, so a new worker's first page costs
+    what its later ones do. None of this opens a connection."""
     from pathlib import Path
 
     from django.conf import settings
@@ -76,8 +71,8 @@ def _warm_up() -> None:
 def when_ready(server):
     _warm_up()
     # Everything the master imported lives as long as the workers copied from it. Frozen before they
-    # are, the collector never walks it: a full collection on the busiest question took 90 ms before
-    # freezing and under 20 after, and walking it would copy every page a worker shares with the master.
+    # are, the collector never walks it: walking it would slow every full collection and copy every
+    # page a worker shares with the master.
     gc.collect()
     gc.freeze()
     if not health_bind:

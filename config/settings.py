@@ -123,9 +123,9 @@ DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
     # Parameters go to PostgreSQL apart from the statement, and a statement a connection has run
-    # twice is kept prepared, plan included: the busiest question's statements took 6-8 ms
-    # planned afresh each time, 3.5-5 ms prepared. Turn off behind a pooler in transaction mode,
-    # which cannot keep a connection's prepared statements (PgBouncer before 1.21).
+    # twice is kept prepared, plan included, so the busiest pages are not planned afresh each time.
+    # Turn off behind a pooler in transaction mode, which cannot keep a connection's prepared
+    # statements (PgBouncer before 1.21).
     DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -166,8 +166,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 # Kindred is written in English only and has no translations. With the translation machinery off,
 # "3 days ago", month names and plurals come straight from their English source text, word for word
-# the same as Django's en_GB catalogue, without a catalogue lookup each time: a member's
-# notifications page spent a sixth of its Python time there.
+# the same as Django's en_GB catalogue, without a catalogue lookup for each of them.
 USE_I18N = False
 USE_TZ = True
 
@@ -346,7 +345,7 @@ POSTING_MIN_INTERVAL_SECONDS = env.int("POSTING_MIN_INTERVAL_SECONDS", default=1
 NEW_MEMBER_DAYS = 7
 DAILY_LIMITS_NEW_MEMBER = {"question": 10, "comment": 50, "update": 20, "answer": 50}
 DAILY_LIMITS_MEMBER = {"question": 30, "comment": 300, "update": 100, "answer": 300}
-# Moderation (community/moderation.py).
+# Moderation (community/moderation/).
 PREMODERATION_FIRST_POSTS = env.int("PREMODERATION_FIRST_POSTS", default=2)
 REPORT_HIDE_THRESHOLD = env.int("REPORT_HIDE_THRESHOLD", default=3)
 REPORTS_PER_DAY = 20
