@@ -113,32 +113,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.banned_at is not None
 
 
-class Biomarker(models.Model):
-    """A tumour marker a member may list; reference data seeded by a migration."""
+class ReferenceEntry(models.Model):
+    """A choice members pick from on their profile: reference data seeded by a migration
+    (accounts/reference_data.py), listed in its own order."""
+
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class Biomarker(ReferenceEntry):
+    """A tumour marker a member may list."""
 
     code = models.CharField(max_length=20, unique=True)
-    name = models.CharField(max_length=60)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position"]
-
-    def __str__(self):
-        return self.name
 
 
-class TreatmentType(models.Model):
-    """A kind of treatment (surgery, chemotherapy, ...); reference data seeded by a migration."""
+class TreatmentType(ReferenceEntry):
+    """A kind of treatment (surgery, chemotherapy, ...)."""
 
     code = models.SlugField(max_length=30, unique=True)
-    name = models.CharField(max_length=60)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position"]
-
-    def __str__(self):
-        return self.name
 
 
 class Visibility(models.TextChoices):

@@ -161,12 +161,5 @@ def health_consents_of(*, member) -> QuerySet:
     return HealthDataConsent.objects.filter(member=member)
 
 
-def data_export_for_download(*, member, token_hash: str) -> DataExport | None:
-    """The member's own export with this token, whatever its state: the view decides what to say."""
-    if not token_hash:
-        return None
-    return DataExport.objects.filter(member=member, token_hash=token_hash).first()
-
-
 def data_export_requested_since(*, member, since) -> bool:
     return DataExport.objects.filter(member=member, requested_at__gte=since).exists()

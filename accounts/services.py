@@ -150,7 +150,7 @@ def subscription_request(*, name: str, email: str) -> None:
     email = User.objects.normalize_email(email.strip()).lower()
     name = " ".join(name.split())[:100]
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         subscription = NewsletterSubscription.objects.select_for_update().filter(email=email).first()
         if subscription is None:
             try:
@@ -175,7 +175,7 @@ def subscription_confirm(*, token: str) -> NewsletterSubscription | None:
     data = tokens.read_confirm_token(token)
     if data is None:
         return None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         subscription = NewsletterSubscription.objects.select_for_update().filter(pk=data["s"], email=data["e"]).first()
         if subscription is None:
             return None
@@ -208,7 +208,7 @@ def unsubscribe(*, token: str) -> str | None:
     if data is None:
         return None
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if "s" in data:
             subscription = NewsletterSubscription.objects.filter(pk=data["s"], email=data["e"]).first()
             if subscription is None:
@@ -298,7 +298,7 @@ def health_consent_give(*, member: User) -> HealthDataConsent:
 
 def health_consent_withdraw(*, member: User) -> bool:
     """Withdraw consent and erase the member's health details at once. Returns whether consent stood."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         withdrawn = HealthDataConsent.objects.filter(member=member, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now()
         )
@@ -331,7 +331,7 @@ def data_export_request(*, member: User) -> DataExport | None:
     was asked for a few minutes ago (it is on its way)."""
     from accounts import selectors, tasks
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         User.objects.select_for_update().filter(pk=member.pk).first()
         if selectors.data_export_requested_since(member=member, since=timezone.now() - EXPORT_REQUEST_INTERVAL):
             return None
@@ -373,7 +373,7 @@ def data_export_take(*, member: User, token: str):
     """The one download the link allows: the archive as an open temporary file, or a reason
     ("unknown", "used", "expired"). Someone else's link is "unknown" and is not used up."""
     token_hash = _token_hash(token)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         export = DataExport.objects.select_for_update().filter(member=member, token_hash=token_hash).first()
         if export is None:
             return "unknown"
@@ -396,7 +396,7 @@ def data_exports_purge(*, now=None) -> int:
     """Delete the files of exports whose link expired (downloaded ones are deleted at once)."""
     now = now or timezone.now()
     purged = 0
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for export in DataExport.objects.select_for_update().filter(expires_at__lte=now).exclude(file=""):
             _forget_export_file(export)
             purged += 1
@@ -409,7 +409,7 @@ FORMER_MEMBER_EMAIL = "former-member@kindred.invalid"
 FORMER_MEMBER_NAME = "Former member"
 
 
-def former_member() -> User:
+def former_member_get_or_create() -> User:
     """The one inactive account that keeps deleted members' answers and comments. It cannot log
     in (no usable password, no email address row) and never appears in member lists or search."""
     user = User.objects.filter(email=FORMER_MEMBER_EMAIL).first()
@@ -448,8 +448,8 @@ def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool
         raise PermissionDenied("Members can only delete their own account.")
     if member.email == FORMER_MEMBER_EMAIL:
         raise PermissionDenied("This account cannot be deleted.")
-    keeper = former_member()
-    with transaction.atomic():
+    keeper = former_member_get_or_create()
+    with transaction.atomic(durable=True):
         member = User.objects.select_for_update().get(pk=member.pk)
         email, display_name = member.email, member.display_name
         profile = Profile.objects.select_for_update().get(user=member)

@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
 from accounts.models import EmailPreferences, Profile, User
-from accounts.roles import ensure_reference_data
+from accounts.reference_data import ensure_reference_data
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.create_profile")

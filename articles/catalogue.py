@@ -10,7 +10,7 @@ Facts (names, brands, classes, targets) were checked against the FDA labels and 
 Cancer Institute's drug pages; the descriptions are our own words and give no advice. US brand
 names come first; a different EU/UK brand follows where there is one.
 
-`targets` lists the Biomarker codes (accounts.roles.BIOMARKERS) of the lung cancers a medicine
+`targets` lists the Biomarker codes (accounts.reference_data.BIOMARKERS) of the lung cancers a medicine
 is used for, not every protein it binds: amivantamab binds MET too but is used for EGFR changes,
 and zenocutuzumab's lung cancer target, NRG1 fusions, is not on the biomarker list, so it has
 no target and says so in `target_detail`.

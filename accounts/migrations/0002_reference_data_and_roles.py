@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from accounts.roles import ROLE_PERMISSIONS, ensure_reference_data
+from accounts.reference_data import ROLE_PERMISSIONS, ensure_reference_data
 
 
 def forwards(apps, schema_editor):
