@@ -2,11 +2,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 
+from accounts import services
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
-        from accounts import services
-
         user.display_name = form.cleaned_data["display_name"]
         user = super().save_user(request, user, form, commit=commit)
         # The separate, unticked consent to storing health details, recorded with the policy version.

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -16,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import member_data, selectors, tokens
+from accounts import member_data, selectors, tasks
 from accounts.images import reencode_picture
 from accounts.models import (
     HEALTH_FIELDS,
@@ -48,10 +50,9 @@ PROFILE_FIELDS = (
     *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS),
 )
 PRIVACY_FIELDS = (*(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS), "team_add_policy", "discoverable")
-EMAIL_PREFERENCE_FIELDS = ("digest_frequency", "new_articles", "answers", "replies")
 
 
-def _assign(instance, values: Mapping[str, Any], allowed: tuple[str, ...]) -> list:
+def assign_fields(instance, values: Mapping[str, Any], allowed: tuple[str, ...]) -> list:
     """Put validated values on the instance; returns the many-to-many (field, value) pairs to set
     once it is saved. A name outside `allowed` is a programming error, not a member's."""
     unknown = set(values) - set(allowed)
@@ -87,7 +88,7 @@ def profile_update(
     with transaction.atomic(durable=True):
         profile = Profile.objects.select_for_update().get(user=member)
         old_avatar = profile.avatar.name
-        many = _assign(profile, values, PROFILE_FIELDS)
+        many = assign_fields(profile, values, PROFILE_FIELDS)
         if avatar is not None:
             encoded = reencode_picture(upload=avatar, max_side=settings.AVATAR_SIZE)
             profile.avatar.save(encoded.name, encoded, save=False)
@@ -111,129 +112,6 @@ def notifications_mark_read(*, member: User, notification_ids: list[int] | None 
     return unread.update(read_at=timezone.now())
 
 
-# Email preferences
-
-
-def email_preferences_get_or_create(member: User) -> EmailPreferences:
-    """The member's preferences, made with the defaults the first time they are needed."""
-    preferences, _ = EmailPreferences.objects.get_or_create(user=member)
-    return preferences
-
-
-def email_preferences_update(*, actor: User, member: User, values: Mapping[str, Any]) -> EmailPreferences:
-    if actor.pk != member.pk:
-        raise PermissionDenied("Members can only change their own email preferences.")
-    with transaction.atomic(durable=True):
-        preferences, _ = EmailPreferences.objects.select_for_update().get_or_create(user=member)
-        _assign(preferences, values, EMAIL_PREFERENCE_FIELDS)
-        preferences.save()
-    return preferences
-
-
-def email_bounce_clear(*, member: User) -> None:
-    """The member changed or re-verified their address: mail may go to it again."""
-    EmailPreferences.objects.filter(user=member).exclude(bounced_email="").update(
-        bounced_email="", bounced_at=None, bounce_reason=""
-    )
-
-
-# Newsletter subscriptions (double opt-in)
-
-CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=10)
-
-
-def subscription_request(*, name: str, email: str) -> None:
-    """Ask for new articles by email. The caller always answers the same way, whatever happened
-    here, so the page never tells whether an address is known."""
-    from accounts import tasks
-
-    email = User.objects.normalize_email(email.strip()).lower()
-    name = " ".join(name.split())[:100]
-    now = timezone.now()
-    with transaction.atomic(durable=True):
-        subscription = NewsletterSubscription.objects.select_for_update().filter(email=email).first()
-        if subscription is None:
-            try:
-                with transaction.atomic():
-                    subscription = NewsletterSubscription.objects.create(name=name, email=email)
-            except IntegrityError:  # someone else subscribed the same address a moment ago
-                return
-        if subscription.is_active:
-            return
-        sent = subscription.confirmation_sent_at
-        if sent and sent > now - CONFIRMATION_RESEND_INTERVAL:
-            return  # one confirmation email per address every few minutes, however often the form is sent
-        subscription.name = name or subscription.name
-        subscription.user = User.objects.filter(email__iexact=email).first()
-        subscription.confirmation_sent_at = now
-        subscription.save()
-        subscription_id = subscription.pk
-        transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(subscription_id))
-
-
-def subscription_confirm(*, token: str) -> NewsletterSubscription | None:
-    data = tokens.read_confirm_token(token)
-    if data is None:
-        return None
-    with transaction.atomic(durable=True):
-        subscription = NewsletterSubscription.objects.select_for_update().filter(pk=data["s"], email=data["e"]).first()
-        if subscription is None:
-            return None
-        if not subscription.is_active:
-            subscription.confirmed_at = timezone.now()
-            subscription.unsubscribed_at = None
-            subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
-        if subscription.user_id:
-            EmailPreferences.objects.update_or_create(user_id=subscription.user_id, defaults={"new_articles": True})
-    return subscription
-
-
-def subscription_join_account(*, member: User) -> None:
-    """A subscriber signed up with the same address: the subscription becomes the member's, and a
-    confirmed one carries over as the member's new-article preference."""
-    with transaction.atomic():
-        subscription = NewsletterSubscription.objects.select_for_update().filter(email=member.email.lower()).first()
-        if subscription is None:
-            return
-        subscription.user = member
-        subscription.save(update_fields=["user"])
-        if subscription.is_active:
-            EmailPreferences.objects.update_or_create(user=member, defaults={"new_articles": True})
-
-
-def unsubscribe(*, token: str) -> str | None:
-    """Stop what the link in a bulk email was for. Returns what stopped, or None when the token is
-    not one of ours (nothing changes then)."""
-    data = tokens.read_unsubscribe_token(token)
-    if data is None:
-        return None
-    now = timezone.now()
-    with transaction.atomic(durable=True):
-        if "s" in data:
-            subscription = NewsletterSubscription.objects.filter(pk=data["s"], email=data["e"]).first()
-            if subscription is None:
-                return None
-            if subscription.unsubscribed_at is None:
-                subscription.unsubscribed_at = now
-                subscription.save(update_fields=["unsubscribed_at"])
-            if subscription.user_id:
-                EmailPreferences.objects.filter(user_id=subscription.user_id).update(new_articles=False)
-            return "new articles by email"
-        member = User.objects.filter(pk=data["m"]).first()
-        if member is None:
-            return None
-        preferences = email_preferences_get_or_create(member)
-        if data["l"] == tokens.LIST_DIGEST:
-            preferences.digest_frequency = DigestFrequency.NEVER
-            what = "the digest"
-        else:
-            preferences.new_articles = False
-            NewsletterSubscription.objects.filter(user=member, unsubscribed_at__isnull=True).update(unsubscribed_at=now)
-            what = "new articles by email"
-        preferences.save()
-        return what
-
-
 # Notifications by email
 
 
@@ -241,8 +119,6 @@ def notification_create(
     *, recipient_id: int, kind: str, message: str, url: str = "", thread_key: str = "", by_email: bool = False
 ) -> Notification:
     """The one place a notification is written: in the site always, and queued for email on commit."""
-    from accounts import tasks
-
     notification = Notification.objects.create(
         recipient_id=recipient_id,
         kind=kind,
@@ -312,7 +188,7 @@ def privacy_settings_update(*, actor: User, member: User, values: Mapping[str, A
         raise PermissionDenied("Members can only change their own privacy settings.")
     with transaction.atomic(durable=True):
         profile = Profile.objects.select_for_update().get(user=member)
-        _assign(profile, values, PRIVACY_FIELDS)
+        assign_fields(profile, values, PRIVACY_FIELDS)
         profile.save()
     return profile
 
@@ -329,8 +205,6 @@ def _token_hash(token: str) -> str:
 def data_export_request(*, member: User) -> DataExport | None:
     """Start building the member's archive; the link is emailed when it is ready. None when one
     was asked for a few minutes ago (it is on its way)."""
-    from accounts import selectors, tasks
-
     with transaction.atomic(durable=True):
         User.objects.select_for_update().filter(pk=member.pk).first()
         if selectors.data_export_requested_since(member=member, since=timezone.now() - EXPORT_REQUEST_INTERVAL):
@@ -430,8 +304,6 @@ def former_member_get_or_create() -> User:
 def _end_sessions(member_id: int) -> None:
     """Every session the member is logged in with, from the database and the cache. allauth's
     usersessions records each log-in's session key, so no other member's session is read."""
-    from allauth.usersessions.models import UserSession
-
     for session in UserSession.objects.filter(user_id=member_id):
         session.end()
 
@@ -440,10 +312,6 @@ def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool
     """Delete the member's account. Health details go either way; answers and comments are kept
     under "Former member" only when the member chose so. Images leave storage and the
     confirmation email goes after the commit."""
-    from allauth.account.models import EmailAddress
-
-    from accounts import tasks
-
     if actor.pk != member.pk:
         raise PermissionDenied("Members can only delete their own account.")
     if member.email == FORMER_MEMBER_EMAIL:

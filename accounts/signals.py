@@ -3,6 +3,7 @@ from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
+from accounts.mail import subscriptions
 from accounts.models import EmailPreferences, Profile, User
 from accounts.reference_data import ensure_reference_data
 
@@ -19,25 +20,19 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 @receiver(user_signed_up, dispatch_uid="accounts.join_subscription")
 def join_subscription(sender, request, user, **kwargs):
     # Someone who subscribed to new articles before joining keeps the subscription as a member.
-    from accounts import services
-
-    services.subscription_join_account(member=user)
+    subscriptions.subscription_join_account(member=user)
 
 
 @receiver(email_confirmed, dispatch_uid="accounts.clear_bounce_on_confirm")
 def clear_bounce_on_confirm(sender, request, email_address, **kwargs):
     # A re-verified address is receiving mail again.
-    from accounts import services
-
     if email_address.user_id:
-        services.email_bounce_clear(member=email_address.user)
+        subscriptions.email_bounce_clear(member=email_address.user)
 
 
 @receiver(email_changed, dispatch_uid="accounts.clear_bounce_on_change")
 def clear_bounce_on_change(sender, request, user, from_email_address, to_email_address, **kwargs):
-    from accounts import services
-
-    services.email_bounce_clear(member=user)
+    subscriptions.email_bounce_clear(member=user)
 
 
 @receiver(post_migrate, dispatch_uid="accounts.ensure_reference_data")

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import transaction
 from django.tasks import default_task_backend, task
+from django.urls import reverse
+from django.utils import timezone
 
-from accounts import digests, emails, notification_emails, tokens
+from accounts import data_export, services
+from accounts.mail import digests, notification_emails, sending, tokens
 from accounts.models import NewsletterSubscription
 
 
@@ -13,13 +16,13 @@ def send_subscription_confirmation(subscription_id: int) -> None:
     subscription = NewsletterSubscription.objects.filter(pk=subscription_id).first()
     if subscription is None or subscription.is_active:
         return
-    message = emails.build(
+    message = sending.build(
         template="subscription_confirm",
         to=subscription.email,
         subject="Please confirm: new articles by email",
         context={"confirm_url": tokens.confirm_url(subscription)},
     )
-    emails.send(message)
+    sending.send(message)
 
 
 @task(queue_name="email")
@@ -28,8 +31,6 @@ def send_notification_emails(recipient_id: int, thread_key: str) -> str:
     if outcome == "wait" and default_task_backend.supports_defer:
         # A worker that can wait picks the folded notifications up when the hour is over; the
         # `send_notification_emails` command sweeps them otherwise.
-        from django.utils import timezone
-
         send_notification_emails.using(run_after=timezone.now() + notification_emails.interval()).enqueue(
             recipient_id, thread_key
         )
@@ -63,15 +64,11 @@ def send_digest_batch(delivery_ids: list[int]) -> dict:
 def build_data_export(export_id: int) -> bool:
     """Build the member's archive, then email them the one-time link (the token exists only in
     this email: the database keeps its hash)."""
-    from django.urls import reverse
-
-    from accounts import data_export, services
-
     built = services.data_export_build(export_id, data_export.write_archive)
     if built is None:
         return False
     export, token = built
-    message = emails.build(
+    message = sending.build(
         template="data_export_ready",
         to=export.member.email,
         subject="Your Kindred data is ready to download",
@@ -82,16 +79,16 @@ def build_data_export(export_id: int) -> bool:
             "hours": int((export.expires_at - export.ready_at).total_seconds() // 3600),
         },
     )
-    emails.send(message)
+    sending.send(message)
     return True
 
 
 @task(queue_name="email")
 def send_account_deleted_email(email: str, name: str, kept_answers_and_comments: bool) -> None:
-    message = emails.build(
+    message = sending.build(
         template="account_deleted",
         to=email,
         subject="Your Kindred account is deleted",
         context={"name": name, "kept": kept_answers_and_comments},
     )
-    emails.send(message)
+    sending.send(message)

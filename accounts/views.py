@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import selectors, services, tokens
+from accounts import selectors, services
 from accounts.forms import (
     AccountDeleteForm,
     EmailPreferencesForm,
@@ -22,6 +22,7 @@ from accounts.forms import (
     ProfileForm,
     SubscribeForm,
 )
+from accounts.mail import subscriptions, tokens
 from accounts.models import EXPORTS_FOLDER
 from accounts.permissions import is_member
 from core.pagination import list_page, page_number
@@ -113,7 +114,7 @@ def subscribe(request):
         if not ratelimit.consume(request, action="subscribe"):
             form.add_error(None, "Too many subscription requests from your connection. Please try again in an hour.")
             return render(request, "accounts/subscribe.html", {"subscribe_form": form}, status=429)
-        services.subscription_request(name=form.cleaned_data["name"], email=form.cleaned_data["email"])
+        subscriptions.subscription_request(name=form.cleaned_data["name"], email=form.cleaned_data["email"])
         return redirect("subscribe_thanks")
     return render(request, "accounts/subscribe.html", {"subscribe_form": SubscribeForm()})
 
@@ -125,7 +126,7 @@ def subscribe_thanks(request):
 
 @require_GET
 def subscribe_confirm(request, token: str):
-    subscription = services.subscription_confirm(token=token)
+    subscription = subscriptions.subscription_confirm(token=token)
     status = 200 if subscription else 400
     return render(request, "accounts/subscribe_confirmed.html", {"subscription": subscription}, status=status)
 
@@ -136,7 +137,7 @@ def unsubscribe(request, token: str):
     """RFC 8058 one-click unsubscribe: mail clients POST here with no session or CSRF token, so
     this view alone is exempt; the signed token is the authority. GET asks first."""
     if request.method == "POST":
-        stopped = services.unsubscribe(token=token)
+        stopped = subscriptions.unsubscribe(token=token)
         if stopped is None:
             return render(request, "accounts/unsubscribe.html", {"state": "invalid"}, status=400)
         return render(request, "accounts/unsubscribe.html", {"state": "done", "stopped": stopped})
@@ -147,11 +148,11 @@ def unsubscribe(request, token: str):
 
 @login_required
 def email_preferences(request):
-    preferences = services.email_preferences_get_or_create(request.user)
+    preferences = subscriptions.email_preferences_get_or_create(request.user)
     if request.method == "POST":
         form = EmailPreferencesForm(request.POST, instance=preferences)
         if form.is_valid():
-            services.email_preferences_update(actor=request.user, member=request.user, values=form.cleaned_data)
+            subscriptions.email_preferences_update(actor=request.user, member=request.user, values=form.cleaned_data)
             messages.success(request, "Your email preferences are saved. They apply from the next email.")
             return redirect("email_preferences")
         messages.error(request, "Your preferences are not saved yet: please check the choices below.")

@@ -5,7 +5,7 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        from accounts import digests
+        from accounts.mail import digests
         from articles import signals  # noqa: F401
         from articles.digest import NewArticles
 

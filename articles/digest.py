@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from accounts import digests, tokens
+from accounts.mail import digests, tokens
 from articles import selectors
 
 # Newer articles than this in one batch would never fit in anyone's section anyway.

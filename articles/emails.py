@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts import emails, tokens
-from accounts.models import EmailPreferences, NewsletterSubscription
+from accounts.mail import sending, tokens
+from accounts.models import ArticleEmailDelivery, EmailPreferences, NewsletterSubscription
 from articles import selectors as article_selectors
 
 
@@ -30,7 +30,7 @@ def messages_for(article) -> list:
     )
     for subscription in subscribers.iterator():
         messages.append(
-            emails.build(
+            sending.build(
                 template="new_article",
                 to=subscription.email,
                 subject=subject,
@@ -49,7 +49,7 @@ def messages_for(article) -> list:
         if preferences.is_bouncing(member.email):
             continue
         messages.append(
-            emails.build(
+            sending.build(
                 template="new_article",
                 to=member.email,
                 subject=subject,
@@ -66,8 +66,6 @@ logger = logging.getLogger(__name__)
 def send_for(article_id: int) -> dict[str, int]:
     """Send the new-article email for a published article to everyone who wants it, once each.
     An article not public yet (scheduled) sends nothing here: members' digests will carry it."""
-    from accounts.models import ArticleEmailDelivery
-
     article = article_selectors.published_articles().filter(pk=article_id).first()
     counts = {"sent": 0, "already_sent": 0, "failed": 0}
     if article is None:
@@ -83,7 +81,7 @@ def send_for(article_id: int) -> dict[str, int]:
             counts["already_sent"] += 1
             continue
         try:
-            emails.send(message)
+            sending.send(message)
         except Exception as error:  # one bad address must not stop the others; it is recorded
             logger.warning("New-article email to %s failed: %s", address, error)
             ArticleEmailDelivery.objects.filter(pk=delivery.pk).update(failure=str(error)[:300])

@@ -5,7 +5,8 @@ class CommunityConfig(AppConfig):
     name = "community"
 
     def ready(self):
-        from accounts import digests, member_data
+        from accounts import member_data
+        from accounts.mail import digests
         from community import signals  # noqa: F401
         from community.digest import CommunityDigest
         from community.member_data import CommunityMemberData

@@ -5,7 +5,7 @@ either side of a block."""
 from collections import defaultdict
 from datetime import datetime
 
-from accounts import digests, tokens
+from accounts.mail import digests, tokens
 from accounts.models import Profile
 from articles import selectors as article_selectors
 from community import selectors

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import digests, emails, services, tasks
+from accounts import tasks
+from accounts.mail import digests, sending, subscriptions
 from accounts.models import Biomarker, DigestDelivery, EmailPreferences, Visibility
 from community.models import TeamMembership
 from tests.articles.factories import PublishedArticleFactory, TopicFactory
@@ -111,7 +112,7 @@ def test_a_rerun_of_the_same_period_sends_nothing_twice(run):
 def test_a_crash_in_the_middle_of_a_batch_resumes_where_it_stopped(run, monkeypatch):
     members = UserFactory.create_batch(5)
     PublishedArticleFactory(published_at=timezone.now())
-    real_send, calls = emails.send, []
+    real_send, calls = sending.send, []
 
     def crash_on_third(message):
         calls.append(message)
@@ -119,13 +120,13 @@ def test_a_crash_in_the_middle_of_a_batch_resumes_where_it_stopped(run, monkeypa
             raise RuntimeError("the worker died")
         real_send(message)
 
-    monkeypatch.setattr(emails, "send", crash_on_third)
+    monkeypatch.setattr(sending, "send", crash_on_third)
     run()
     assert len(mail.outbox) == 2
     assert DigestDelivery.objects.filter(status=Status.SENT).count() == 2
     assert DigestDelivery.objects.filter(status=Status.PENDING).count() == 3
 
-    monkeypatch.setattr(emails, "send", real_send)
+    monkeypatch.setattr(sending, "send", real_send)
     run()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
 
@@ -166,7 +167,7 @@ def test_a_permanent_failure_marks_the_address_bouncing_until_it_changes(run, sm
     assert DigestDelivery.objects.get(member=member).reason == "The address is bouncing."
     assert smtp_sink.received == []
 
-    services.email_bounce_clear(member=member)  # what re-verifying or changing the address does
+    subscriptions.email_bounce_clear(member=member)  # what re-verifying or changing the address does
     DigestDelivery.objects.all().delete()
     run()
     assert len(smtp_sink.received) == 1

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import notification_emails, services
+from accounts import services
+from accounts.mail import notification_emails
 from accounts.models import EmailPreferences, Notification, NotificationEmail
 from community import notifications
 from community import services as community_services

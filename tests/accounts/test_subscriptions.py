@@ -5,7 +5,7 @@ from allauth.account.signals import user_signed_up
 from django.core import mail
 from django.urls import reverse
 
-from accounts import services, tokens
+from accounts.mail import subscriptions, tokens
 from accounts.models import EmailPreferences, NewsletterSubscription, User
 from tests.articles.factories import PublishedArticleFactory
 from tests.factories import UserFactory
@@ -62,7 +62,7 @@ def test_a_tampered_confirmation_link_confirms_nothing(client, django_capture_on
 def test_the_answer_is_the_same_for_new_known_and_member_addresses(client, django_capture_on_commit_callbacks):
     UserFactory(email="member@example.com")
     new = subscribe(client, django_capture_on_commit_callbacks, name="A", email="new@example.com")
-    services.subscription_confirm(token=tokens.confirm_token(NewsletterSubscription.objects.get()))
+    subscriptions.subscription_confirm(token=tokens.confirm_token(NewsletterSubscription.objects.get()))
     known = subscribe(client, django_capture_on_commit_callbacks, name="A", email="NEW@example.com")
     member = subscribe(client, django_capture_on_commit_callbacks, name="A", email="member@example.com")
 
@@ -88,7 +88,7 @@ def test_an_invalid_form_is_shown_again_with_errors(client):
 
 def test_a_subscriber_who_joins_keeps_the_subscription(client, django_capture_on_commit_callbacks):
     subscribe(client, django_capture_on_commit_callbacks, name="Lena", email="lena@example.com")
-    services.subscription_confirm(token=tokens.confirm_token(NewsletterSubscription.objects.get()))
+    subscriptions.subscription_confirm(token=tokens.confirm_token(NewsletterSubscription.objects.get()))
 
     user = User.objects.create_user(email="Lena@example.com", display_name="Lena")
     user_signed_up.send(sender=User, request=None, user=user)

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts import tokens
+from accounts.mail import tokens
 from accounts.models import EmailPreferences, NewsletterSubscription
 from tests.factories import UserFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts import tokens
+from accounts.mail import tokens
 from community.models import Update
 from tests.security.test_access import snapshot
 

@@ -57,9 +57,9 @@ def test_sign_up_answers_the_same_for_known_and_unknown_addresses(member):
 
 
 def test_subscribe_answers_the_same_for_known_unknown_and_member_addresses(member):
-    from accounts import services
+    from accounts.mail import subscriptions
 
-    services.subscription_request(name="Dee", email="already@example.com")
+    subscriptions.subscription_request(name="Dee", email="already@example.com")
     answers = [
         _answer(_post("/subscribe/", {"name": "Dee", "email": email}))
         for email in ("already@example.com", member.email, "never-seen@example.com")

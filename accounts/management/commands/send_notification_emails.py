@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts import notification_emails
+from accounts.mail import notification_emails
 
 
 class Command(BaseCommand):

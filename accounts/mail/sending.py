@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts import tokens
+from accounts.mail import tokens
 
 MAILER = "default"
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts import emails, tokens
+from accounts.mail import sending, tokens
 from accounts.models import EmailPreferences, Notification, NotificationEmail, User
 
 PREFERENCE_FOR_KIND = {Notification.Kind.ANSWER: "answers", Notification.Kind.REPLY: "replies"}
@@ -56,7 +56,7 @@ def flush_thread(recipient_id: int, thread_key: str) -> str:
             return "bouncing"
         newest = wanted[-1]
         subject = newest.message if len(wanted) == 1 else f"{newest.message} (and {len(wanted) - 1} more)"
-        message = emails.build(
+        message = sending.build(
             template="notification",
             to=member.email,
             subject=f"[{settings.SITE_NAME}] {subject}"[:200],
@@ -67,7 +67,7 @@ def flush_thread(recipient_id: int, thread_key: str) -> str:
                 "link": tokens.absolute(newest.url) if newest.url.startswith("/") else newest.url,
             },
         )
-        emails.send(message)
+        sending.send(message)
         Notification.objects.filter(pk__in=ids).update(email_status=NotificationEmail.SENT, emailed_at=now)
         return "sent"
 

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import emails, tokens
+from accounts.mail import sending, tokens
 from accounts.models import DigestDelivery, DigestFrequency, User
 
 PERIOD_DAYS = {DigestFrequency.DAILY: 1, DigestFrequency.WEEKLY: 7}
@@ -133,7 +133,7 @@ def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberD
 
 def build_message(member: User, frequency: str, digest: MemberDigest):
     label = "daily" if frequency == DigestFrequency.DAILY else "weekly"
-    return emails.build(
+    return sending.build(
         template="digest",
         to=member.email,
         subject=f"Your {label} {settings.SITE_NAME} digest",
@@ -161,7 +161,7 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None) -> dict[str
     )
     digests = gather(deliveries, now)
     counts = defaultdict(int)
-    with emails.one_connection():
+    with sending.one_connection():
         for delivery in deliveries:
             outcome = _send_one(delivery, digests[delivery.member_id], now)
             counts[outcome] += 1
@@ -192,9 +192,9 @@ def _send_one(delivery: DigestDelivery, digest: MemberDigest, now: datetime) -> 
         else:
             row.attempts += 1
             try:
-                emails.send(build_message(member, row.frequency, digest))
+                sending.send(build_message(member, row.frequency, digest))
             except Exception as error:
-                problem = emails.classify_failure(error)
+                problem = sending.classify_failure(error)
                 if problem is None:
                     raise
                 row.last_error = problem.detail[:2000]
