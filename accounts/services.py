@@ -37,18 +37,7 @@ from accounts.models import (
 )
 
 # What a member may change on their own profile page; the health fields need consent too.
-PROFILE_FIELDS = (
-    "role",
-    "diagnosis",
-    "stage",
-    "biomarkers",
-    "treatments",
-    "medicines",
-    "year_diagnosed",
-    "location",
-    "bio",
-    *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS),
-)
+PROFILE_FIELDS = (*Profile.PRIVATE_FIELDS, "bio", *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS))
 PRIVACY_FIELDS = (*(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS), "team_add_policy", "discoverable")
 
 
