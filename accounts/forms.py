@@ -207,16 +207,24 @@ class PrivacySettingsForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [*(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS), "team_add_policy", "discoverable"]
+        fields = [
+            *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS),
+            "team_add_policy",
+            "message_policy",
+            "discoverable",
+        ]
         labels = {
             "team_add_policy": "Who can add you to their team",
+            "message_policy": "Who can send you a private message",
             "discoverable": "Show me in “members like you” and in member search",
         }
         help_texts = {
             "team_add_policy": "Adding someone to a team means following their updates. Nobody needs your approval "
             "unless you choose “Nobody”. People already in a team keep their place until you block them.",
+            "message_policy": "Members you have added to your team can always write to you directly. A first "
+            "message from anyone else arrives as a request, and you choose whether to accept it.",
         }
-        widgets = {"team_add_policy": forms.RadioSelect}
+        widgets = {"team_add_policy": forms.RadioSelect, "message_policy": forms.RadioSelect}
 
     def __init__(self, *args, health_consent: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,11 +275,12 @@ class SubscribeForm(forms.Form):
 class EmailPreferencesForm(forms.ModelForm):
     class Meta:
         model = EmailPreferences
-        fields = ["digest_frequency", "new_articles", "answers", "replies"]
+        fields = ["digest_frequency", "new_articles", "answers", "replies", "new_messages"]
         labels = {
             "digest_frequency": "A digest of what is new for you",
             "new_articles": "Email me when a new article is published",
             "answers": "Email me when someone answers my question",
             "replies": "Email me when someone replies to my comment or comments on my update",
+            "new_messages": "Email me when someone sends me a private message (never the words themselves)",
         }
         widgets = {"digest_frequency": forms.RadioSelect}

@@ -155,6 +155,14 @@ class TeamAddPolicy(models.TextChoices):
     NOBODY = "nobody", "Nobody"
 
 
+class MessagePolicy(models.TextChoices):
+    """Who may send the member a private message (the messaging app reads it)."""
+
+    MEMBERS = "members", "Any member, through a message request"
+    TEAM = "team", "Only members on my team"
+    NOBODY = "nobody", "Nobody"
+
+
 # The profile fields a member can hide, in the order the profile shows them.
 PROFILE_PRIVATE_FIELDS = (
     "role",
@@ -221,6 +229,9 @@ class Profile(models.Model):
         "who can add me to their team", max_length=10, choices=TeamAddPolicy, default=TeamAddPolicy.EVERYONE
     )
     discoverable = models.BooleanField("appear in “members like you” and member search", default=True)
+    message_policy = models.CharField(
+        "who can message me", max_length=10, choices=MessagePolicy, default=MessagePolicy.MEMBERS
+    )
 
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -239,6 +250,9 @@ class Profile(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(team_add_policy__in=TeamAddPolicy.values), name="profile_team_add_policy_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(message_policy__in=MessagePolicy.values), name="profile_message_policy_valid"
             ),
         ]
 
@@ -317,6 +331,7 @@ class Notification(models.Model):
         REPLY = "reply", "New reply"
         REACTION = "reaction", "Reactions"
         MODERATION = "moderation", "Moderation"
+        MESSAGE = "message", "Private message"
 
     # Indexed first in each index below.
     recipient = models.ForeignKey(
@@ -397,6 +412,7 @@ class EmailPreferences(models.Model):
     new_articles = models.BooleanField("new articles", default=False)
     answers = models.BooleanField("someone answered my question", default=True)
     replies = models.BooleanField("someone replied to my comment or update", default=True)
+    new_messages = models.BooleanField("new private messages", default=True)
     # When the digest was last delivered: the next one starts from here.
     last_digest_at = models.DateTimeField(null=True, blank=True)
     # A permanent delivery failure (5xx) for this address. Mail stops while the member's email is

@@ -38,7 +38,12 @@ from accounts.models import (
 
 # What a member may change on their own profile page; the health fields need consent too.
 PROFILE_FIELDS = (*Profile.PRIVATE_FIELDS, "bio", *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS))
-PRIVACY_FIELDS = (*(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS), "team_add_policy", "discoverable")
+PRIVACY_FIELDS = (
+    *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS),
+    "team_add_policy",
+    "message_policy",
+    "discoverable",
+)
 
 
 def assign_fields(instance, values: Mapping[str, Any], allowed: tuple[str, ...]) -> list:

@@ -15,8 +15,8 @@ from accounts.models import User
 from accounts.permissions import can_post, can_read_community
 from articles import selectors as article_selectors
 from articles.models import Topic
+from community import profile_actions, selectors, services
 from community import search as search_module
-from community import selectors, services
 from community.forms import (
     AnswerForm,
     CommentForm,
@@ -461,6 +461,7 @@ def member_detail(request, member_id: int):
             "facts": account_selectors.profile_facts(viewer=request.user, profile=profile),
             "is_owner": is_owner,
             "relations": None if is_owner else selectors.team_relations(viewer=request.user, member=profile.user),
+            "profile_actions": [] if is_owner else profile_actions.for_member(viewer=request.user, member=profile.user),
         },
     )
 

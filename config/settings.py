@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "community",
+    "messaging",
     "demo",  # seed_demo and seed_scale only: production may leave it out.
 ]
 
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "accounts.context_processors.notifications",
+                "messaging.context_processors.unread_messages",
             ],
         },
     },

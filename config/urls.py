@@ -13,6 +13,7 @@ urlpatterns = [
     # Most visited first: Django tries each pattern in turn.
     path("", include("articles.urls")),
     path("", include("community.urls")),
+    path("messages/", include("messaging.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

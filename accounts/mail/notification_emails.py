@@ -11,7 +11,11 @@ from django.utils import timezone
 from accounts.mail import sending, tokens
 from accounts.models import EmailPreferences, Notification, NotificationEmail, User
 
-PREFERENCE_FOR_KIND = {Notification.Kind.ANSWER: "answers", Notification.Kind.REPLY: "replies"}
+PREFERENCE_FOR_KIND = {
+    Notification.Kind.ANSWER: "answers",
+    Notification.Kind.REPLY: "replies",
+    Notification.Kind.MESSAGE: "new_messages",
+}
 
 
 def interval() -> timedelta:

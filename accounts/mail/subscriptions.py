@@ -13,7 +13,7 @@ from accounts import services, tasks
 from accounts.mail import tokens
 from accounts.models import DigestFrequency, EmailPreferences, NewsletterSubscription, User
 
-EMAIL_PREFERENCE_FIELDS = ("digest_frequency", "new_articles", "answers", "replies")
+EMAIL_PREFERENCE_FIELDS = ("digest_frequency", "new_articles", "answers", "replies", "new_messages")
 
 
 # Email preferences

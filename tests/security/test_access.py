@@ -24,6 +24,7 @@ from community.models import (
     Update,
 )
 from community.moderation import services as moderation
+from messaging.models import Conversation, Message, Participant
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.community.factories import AnswerFactory, CommentFactory, QuestionFactory, UpdateFactory
 from tests.community.test_moderation import make_moderator, open_review
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 WATCHED = [
     User, Update, Comment, Question, Answer, Reaction, HelpfulVote, QuestionFollow, TeamMembership, Block, Report,
-    ReviewItem, ModerationAction, Appeal, Notification, DataExport, Article,
+    ReviewItem, ModerationAction, Appeal, Notification, DataExport, Article, Conversation, Participant, Message,
 ]  # fmt: skip
 
 

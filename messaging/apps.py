@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "messaging"
+
+    def ready(self):
+        from accounts import member_data
+        from community import profile_actions
+        from messaging.member_data import MessagingMemberData
+        from messaging.profile_action import send_message_button
+
+        member_data.register("messaging", MessagingMemberData())
+        profile_actions.register("messaging/_profile_action.html", send_message_button)

@@ -1,0 +1,224 @@
+"""Reads for private messages. Every function returns only what the viewer may see: their own
+conversations, and a conversation only to the two members in it."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Left
+from django.http import Http404
+
+from accounts.models import MessagePolicy, User
+from accounts.permissions import can_post
+from community.models import Block, TeamMembership
+from community.selectors import is_blocked_between
+from core.pagination import ListPage, list_page
+from messaging.models import Conversation, Message, Participant
+
+CONVERSATION_PAGE = 50
+INBOX_PAGE = 30
+PREVIEW_CHARACTERS = 120
+_LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+# Who may write to whom
+
+
+@dataclass(frozen=True)
+class SendCheck:
+    allowed: bool
+    reason: str = ""
+    conversation: Conversation | None = None
+    # A first message to someone whose team the sender is not on: it waits as a request.
+    as_request: bool = False
+
+
+def conversation_between(a_id: int, b_id: int) -> Conversation | None:
+    low, high = Conversation.ordered_pair(a_id, b_id)
+    return Conversation.objects.filter(member_low_id=low, member_high_id=high).first()
+
+
+def send_check(*, sender: User, recipient: User | None) -> SendCheck:
+    """Whether `sender` may send `recipient` a message now, and if not, why, in words for them.
+    The one place these rules live: the services, the pages and the profile button all ask it."""
+    if not can_post(sender) or sender.is_banned:
+        return SendCheck(False, "Your account cannot send messages at the moment.")
+    if recipient is None or not recipient.is_active or recipient.pk == sender.pk:
+        return SendCheck(False, "This member cannot receive messages.")
+    name = recipient.display_name
+    if is_blocked_between(sender, recipient.pk):
+        return SendCheck(False, f"You cannot send messages to {name}.")
+    conversation = conversation_between(sender.pk, recipient.pk)
+    if conversation is not None:
+        theirs = Participant.objects.filter(conversation=conversation, member=recipient).values_list("state", flat=True)
+        their_state = theirs.first()
+        if their_state != Participant.State.ACCEPTED and conversation.started_by_id == sender.pk:
+            return SendCheck(
+                False,
+                f"Your first message to {name} is waiting for them. You can write again once they accept it.",
+                conversation,
+            )
+        return SendCheck(True, conversation=conversation)
+    policy = recipient.profile.message_policy
+    if policy == MessagePolicy.NOBODY:
+        return SendCheck(False, f"{name} has chosen not to receive private messages.")
+    on_their_team = TeamMembership.objects.filter(member=recipient, teammate=sender).exists()
+    if policy == MessagePolicy.TEAM and not on_their_team:
+        return SendCheck(False, f"{name} receives private messages only from members on their team.")
+    return SendCheck(True, as_request=not on_their_team)
+
+
+# Lists
+
+
+def _blocked_by_viewer(viewer_id: int):
+    return Block.objects.filter(blocker_id=viewer_id).filter(
+        Q(blocked_id=OuterRef("conversation__member_low_id")) | Q(blocked_id=OuterRef("conversation__member_high_id"))
+    )
+
+
+def _unread(viewer_id: int):
+    return Message.objects.filter(
+        conversation_id=OuterRef("conversation_id"),
+        deleted_at__isnull=True,
+        created_at__gt=Coalesce(OuterRef("last_read_at"), Value(_LONG_AGO)),
+    ).exclude(author_id=viewer_id)
+
+
+def _shown_places(viewer: User) -> QuerySet:
+    """The viewer's conversations they have not hidden, without those with someone they blocked."""
+    return Participant.objects.filter(member_id=viewer.pk, hidden_at__isnull=True).exclude(
+        Exists(_blocked_by_viewer(viewer.pk))
+    )
+
+
+def _with_summary(places: QuerySet, viewer: User) -> QuerySet:
+    newest = Message.objects.filter(conversation_id=OuterRef("conversation_id")).order_by("-created_at", "-id")
+    return (
+        places.select_related(
+            "conversation__member_low__profile",
+            "conversation__member_high__profile",
+        )
+        .annotate(
+            unread=Exists(_unread(viewer.pk)),
+            last_start=Subquery(newest.annotate(start=Left("text", PREVIEW_CHARACTERS)).values("start")[:1]),
+            last_author_id=Subquery(newest.values("author_id")[:1]),
+            last_deleted_at=Subquery(newest.values("deleted_at")[:1]),
+        )
+        .order_by("-conversation__last_message_at", "-conversation_id")
+    )
+
+
+def inbox_page(*, viewer: User, number: int = 1) -> ListPage:
+    """The viewer's accepted conversations, newest activity first: one query whatever their number."""
+    places = _with_summary(_shown_places(viewer).filter(state=Participant.State.ACCEPTED), viewer)
+    page = list_page(places, number=number, size=INBOX_PAGE)
+    for place in page.object_list:
+        place.other = place.conversation.other_member(viewer.pk)
+    return page
+
+
+def requests_for(*, viewer: User, limit: int = 50) -> list[Participant]:
+    """Message requests waiting for the viewer's answer (ignored ones are left out)."""
+    places = _with_summary(_shown_places(viewer).filter(state=Participant.State.PENDING), viewer)
+    rows = list(places[:limit])
+    for place in rows:
+        place.other = place.conversation.other_member(viewer.pk)
+    return rows
+
+
+def unread_count(member_id: int) -> int:
+    """Conversations and requests with a message the member has not read: one query."""
+    return (
+        Participant.objects.filter(member_id=member_id, hidden_at__isnull=True)
+        .exclude(state=Participant.State.IGNORED)
+        .exclude(Exists(_blocked_by_viewer(member_id)))
+        .filter(Exists(_unread(member_id)))
+        .count()
+    )
+
+
+# One conversation
+
+
+def place_for(*, viewer: User, conversation_id: int) -> Participant:
+    """The viewer's side of the conversation, with the conversation and both members; 404 for
+    anyone who is not in it, and for the one who hid it by blocking."""
+    place = (
+        Participant.objects.select_related("conversation__member_low__profile", "conversation__member_high__profile")
+        .filter(conversation_id=conversation_id, member_id=viewer.pk, hidden_at__isnull=True)
+        .first()
+    )
+    if place is None:
+        raise Http404
+    place.other = place.conversation.other_member(viewer.pk)
+    return place
+
+
+@dataclass
+class MessagePage:
+    messages: list[Message]
+    has_earlier: bool
+    earliest_id: int | None
+
+
+def conversation_messages(*, conversation: Conversation, before_id: int | None = None) -> MessagePage:
+    """The newest CONVERSATION_PAGE messages (or those before `before_id`), oldest first: one query."""
+    rows = Message.objects.filter(conversation=conversation).order_by("-created_at", "-id")
+    if before_id is not None:
+        anchor = Message.objects.filter(conversation=conversation, pk=before_id).values("created_at")
+        rows = rows.filter(Q(created_at__lt=Subquery(anchor)) | Q(created_at=Subquery(anchor), id__lt=before_id))
+    newest = list(
+        rows.only("id", "author_id", "text", "created_at", "edited_at", "deleted_at")[: CONVERSATION_PAGE + 1]
+    )
+    has_earlier = len(newest) > CONVERSATION_PAGE
+    shown = newest[:CONVERSATION_PAGE][::-1]
+    return MessagePage(messages=shown, has_earlier=has_earlier, earliest_id=shown[0].pk if shown else None)
+
+
+def own_message(*, viewer: User, message_id: int) -> Message:
+    """A message the viewer wrote, in a conversation they still see; 404 otherwise."""
+    message = (
+        Message.objects.select_related("conversation")
+        .filter(
+            pk=message_id,
+            author_id=viewer.pk,
+            conversation__participants__member_id=viewer.pk,
+            conversation__participants__hidden_at__isnull=True,
+        )
+        .first()
+    )
+    if message is None:
+        raise Http404
+    return message
+
+
+# Download my data
+
+
+def conversations_for_export(member: User) -> list[dict]:
+    conversations = []
+    places = Participant.objects.filter(member=member).select_related(
+        "conversation__member_low", "conversation__member_high"
+    )
+    for place in places.order_by("conversation__created_at", "conversation_id"):
+        other = place.conversation.other_member(member.pk)
+        messages = Message.objects.filter(conversation_id=place.conversation_id).order_by("created_at", "id")
+        conversations.append(
+            {
+                "with": other.display_name if other else "A member who has left Kindred",
+                "started_at": place.conversation.created_at.isoformat(),
+                "my_state": place.state,
+                "messages": [
+                    {
+                        "from": "me" if m.author_id == member.pk else "them",
+                        "text": m.text,
+                        "sent_at": m.created_at.isoformat(),
+                        "edited_at": m.edited_at.isoformat() if m.edited_at else None,
+                        "deleted": m.deleted_at is not None,
+                    }
+                    for m in messages
+                ],
+            }
+        )
+    return conversations

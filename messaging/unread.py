@@ -1,0 +1,25 @@
+"""The number in the header's "Messages" link, kept in the cache per member so that pages do not
+ask the database for it. The services forget a member's number after a commit that changes it;
+the next page reads it once and keeps it."""
+
+from django.core.cache import cache
+
+from messaging import selectors
+
+SECONDS = 60 * 60
+
+
+def _key(member_id: int) -> str:
+    return f"messaging:unread:{member_id}"
+
+
+def forget(*member_ids: int) -> None:
+    cache.delete_many([_key(member_id) for member_id in member_ids if member_id])
+
+
+def count_for(member_id: int) -> int:
+    count = cache.get(_key(member_id))
+    if count is None:
+        count = selectors.unread_count(member_id)
+        cache.set(_key(member_id), count, SECONDS)
+    return count

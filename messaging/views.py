@@ -1,0 +1,209 @@
+"""Private messages' pages. Everything works by posting a form and reloading the page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from community.moderation.screening import mentions_crisis
+from community.query_values import whole_number
+from community.views import community_member_required
+from core.pagination import page_number
+from messaging import selectors, services
+from messaging.forms import MessageForm
+
+
+def _after_sending(request, text: str) -> None:
+    if mentions_crisis(text):
+        messages.warning(
+            request,
+            format_html(
+                "It sounds like things may be very hard right now. You are not alone: "
+                '<a href="{}">people you can talk to today</a>, any time of day.',
+                reverse("crisis"),
+            ),
+        )
+
+
+def _refusal_text(error: Exception) -> str:
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+@community_member_required
+def inbox(request):
+    return render(
+        request,
+        "messaging/inbox.html",
+        {
+            "page": selectors.inbox_page(viewer=request.user, number=page_number(request)),
+            "requests": selectors.requests_for(viewer=request.user),
+        },
+    )
+
+
+def _conversation_page(request, place, form=None, status=200):
+    conversation = place.conversation
+    before = whole_number(request.GET.get("before"))
+    message_page = selectors.conversation_messages(conversation=conversation, before_id=before)
+    check = None
+    if place.other is not None and place.state == place.State.ACCEPTED:
+        check = selectors.send_check(sender=request.user, recipient=place.other)
+    edit_after = timezone.now() - services.EDIT_WINDOW
+    return render(
+        request,
+        "messaging/conversation.html",
+        {
+            "place": place,
+            "conversation": conversation,
+            "other": place.other,
+            "message_page": message_page,
+            "earlier": before is not None,
+            "form": form or MessageForm(),
+            "send_check": check,
+            "edit_after": edit_after,
+        },
+        status=status,
+    )
+
+
+@community_member_required
+def conversation_detail(request, conversation_id: int):
+    place = selectors.place_for(viewer=request.user, conversation_id=conversation_id)
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_valid() and place.other is not None:
+            text = form.cleaned_data["text"]
+            try:
+                services.message_send(sender=request.user, recipient_id=place.other.pk, text=text)
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, _refusal_text(error))
+            else:
+                _after_sending(request, text)
+                return redirect(reverse("conversation_detail", args=[conversation_id]) + "#newest")
+        elif place.other is None:
+            form.add_error(None, "This member has left Kindred, so the conversation is closed.")
+        return _conversation_page(request, place, form, status=400)
+    if request.GET.get("before") is None:
+        services.conversation_mark_read(member=request.user, conversation=place.conversation)
+    return _conversation_page(request, place)
+
+
+@community_member_required
+def conversation_new(request):
+    recipient_id = whole_number(request.GET.get("to"))
+    recipient = (
+        User.objects.select_related("profile").filter(pk=recipient_id, is_active=True).first() if recipient_id else None
+    )
+    check = selectors.send_check(sender=request.user, recipient=recipient)
+    if check.conversation is not None:
+        return redirect("conversation_detail", check.conversation.pk)
+    if not check.allowed:
+        return render(request, "messaging/cannot_message.html", {"reason": check.reason}, status=403)
+    form = MessageForm(request.POST) if request.method == "POST" else MessageForm()
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            message = services.message_send(sender=request.user, recipient_id=recipient.pk, text=text)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _refusal_text(error))
+        else:
+            if check.as_request:
+                messages.success(
+                    request,
+                    f"Your message is sent as a request. {recipient.display_name} will see it and choose whether to "
+                    "accept it; until then you cannot send another.",
+                )
+            _after_sending(request, text)
+            return redirect(reverse("conversation_detail", args=[message.conversation_id]) + "#newest")
+    return render(
+        request,
+        "messaging/new.html",
+        {"recipient": recipient, "form": form, "as_request": check.as_request},
+        status=400 if form.errors else 200,
+    )
+
+
+def _post_on_conversation(request, conversation_id: int, action, done: str, go_to_inbox: bool = False):
+    place = selectors.place_for(viewer=request.user, conversation_id=conversation_id)
+    try:
+        action(actor=request.user, conversation=place.conversation)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal_text(error))
+    else:
+        messages.success(request, done)
+    if go_to_inbox:
+        return redirect("message_inbox")
+    return redirect("conversation_detail", conversation_id)
+
+
+@community_member_required(suspended_may_post=True)
+@require_POST
+def request_accept(request, conversation_id: int):
+    return _post_on_conversation(
+        request, conversation_id, services.request_accept, "You accepted the request. You can write to each other now."
+    )
+
+
+@community_member_required(suspended_may_post=True)
+@require_POST
+def request_ignore(request, conversation_id: int):
+    return _post_on_conversation(
+        request,
+        conversation_id,
+        services.request_ignore,
+        "The request is ignored. The sender is not told, and cannot write to you again in it.",
+        go_to_inbox=True,
+    )
+
+
+@community_member_required(suspended_may_post=True)
+@require_POST
+def conversation_block(request, conversation_id: int):
+    return _post_on_conversation(
+        request,
+        conversation_id,
+        services.conversation_block,
+        "You blocked this member. Neither of you can message the other, and the conversation is hidden from you.",
+        go_to_inbox=True,
+    )
+
+
+@community_member_required
+def message_edit(request, message_id: int):
+    message = selectors.own_message(viewer=request.user, message_id=message_id)
+    back = reverse("conversation_detail", args=[message.conversation_id])
+    if message.deleted_at is not None:
+        return redirect(back)
+    form = MessageForm(request.POST) if request.method == "POST" else MessageForm(initial={"text": message.text})
+    form.fields["text"].label = "Change your message"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_edit(actor=request.user, message=message, text=form.cleaned_data["text"])
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _refusal_text(error))
+        else:
+            messages.success(request, "Your message is changed.")
+            return redirect(f"{back}#message-{message.pk}")
+    return render(
+        request,
+        "messaging/edit.html",
+        {"message": message, "form": form, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@community_member_required(suspended_may_post=True)
+@require_POST
+def message_delete(request, message_id: int):
+    message = selectors.own_message(viewer=request.user, message_id=message_id)
+    try:
+        services.message_delete(actor=request.user, message=message)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal_text(error))
+    else:
+        messages.success(request, "Your message is deleted.")
+    return redirect("conversation_detail", message.conversation_id)

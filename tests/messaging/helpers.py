@@ -1,0 +1,15 @@
+from community.models import TeamMembership
+from messaging import services
+from messaging.models import Conversation
+
+
+def accepted_conversation(sender, recipient, text="Hello there") -> Conversation:
+    """A conversation the recipient has accepted, with one message from the sender."""
+    message = services.message_send(sender=sender, recipient_id=recipient.pk, text=text)
+    conversation = message.conversation
+    services.request_accept(actor=recipient, conversation=conversation)
+    return conversation
+
+
+def put_on_team(member, teammate) -> None:
+    TeamMembership.objects.create(member=member, teammate=teammate)
