@@ -35,6 +35,7 @@ def _profile(profile: Profile) -> dict:
         "bio": profile.bio,
         "visibility": {name: getattr(profile, f"{name}_visibility") for name in Profile.PRIVATE_FIELDS},
         "who_can_add_me_to_a_team": profile.team_add_policy,
+        "who_can_message_me": profile.message_policy,
         "appear_in_member_search": profile.discoverable,
     }
     return data
@@ -66,6 +67,7 @@ def document(member) -> dict:
             "new_articles": preferences.new_articles,
             "answers": preferences.answers,
             "replies": preferences.replies,
+            "new_messages": preferences.new_messages,
         }
         if preferences
         else None,

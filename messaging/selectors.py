@@ -166,7 +166,7 @@ def conversation_messages(*, conversation: Conversation, before_id: int | None =
     """The newest CONVERSATION_PAGE messages (or those before `before_id`), oldest first: one query."""
     rows = Message.objects.filter(conversation=conversation).order_by("-created_at", "-id")
     if before_id is not None:
-        anchor = Message.objects.filter(conversation=conversation, pk=before_id).values("created_at")
+        anchor = Message.objects.filter(conversation=conversation, pk=before_id).values("created_at")[:1]
         rows = rows.filter(Q(created_at__lt=Subquery(anchor)) | Q(created_at=Subquery(anchor), id__lt=before_id))
     newest = list(
         rows.only("id", "author_id", "text", "created_at", "edited_at", "deleted_at")[: CONVERSATION_PAGE + 1]
