@@ -103,7 +103,10 @@ TEMPLATES = [
 
 # PostgreSQL everywhere. DATABASE_URL names the server (production, CI, your own); without it a
 # private PostgreSQL in .pgdata/ is started for this project (config/embedded_db.py).
-if env.str("DATABASE_URL", default=""):
+# A production machine that lost its DATABASE_URL would quietly start an empty private server:
+# `check --deploy` says so (core/checks.py).
+DATABASE_IS_EMBEDDED = not env.str("DATABASE_URL", default="")
+if not DATABASE_IS_EMBEDDED:
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
     from config import embedded_db

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     The bottom layer: it imports none of Kindred's apps."""
 
     name = "core"
+
+    def ready(self):
+        from core import checks  # noqa: F401
