@@ -130,7 +130,7 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     modified_at = models.DateTimeField(auto_now=True)
-    # Kept up to date by a PostgreSQL trigger (title A, summary B, body C); empty on SQLite.
+    # Kept up to date by a PostgreSQL trigger (title A, summary B, body C).
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:

@@ -35,7 +35,7 @@ class Moderated(models.Model):
         "articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    # Kept up to date by a PostgreSQL trigger (see migration 0004_search); empty on SQLite.
+    # Kept up to date by a PostgreSQL trigger (see migration 0004_search).
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -231,8 +231,7 @@ class Comment(Moderated):
         indexes = [
             # A thread in its order, with what decides whether each comment is shown, so that counting
             # the comments before a new one reads the index alone and not the table.
-            # Key columns rather than INCLUDE, which SQLite does not support and would warn about. Each
-            # holds only its own kind's comments: the foreign keys' own indexes serve the rest.
+            # Each holds only its own kind's comments: the foreign keys' own indexes serve the rest.
             models.Index(
                 fields=["article", "created_at", "id", *_SHOWN_BY],
                 condition=Q(article__isnull=False),
