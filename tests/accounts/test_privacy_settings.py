@@ -14,6 +14,7 @@ def settings_data(**overrides):
     data = {
         **{f"{name}_visibility": "members" for name in Profile.PRIVATE_FIELDS},
         "team_add_policy": "everyone",
+        "message_policy": "members",
         "discoverable": "on",
     }
     data.update(overrides)
@@ -87,3 +88,12 @@ def test_your_data_page_is_public_and_linked_from_every_page(client):
     assert "advertisers" in page and "data brokers" in page and "trackers" in page
     assert reverse("privacy_settings") in page
     assert f'href="{reverse("your-data")}"' in client.get(reverse("about")).content.decode()
+
+
+def test_members_choose_who_can_message_them(member_client, member):
+    response = member_client.post(reverse("privacy_settings"), settings_data(message_policy="team"))
+    assert response.status_code == 302
+    assert Profile.objects.get(user=member).message_policy == "team"
+    response = member_client.post(reverse("privacy_settings"), settings_data(message_policy="strangers"))
+    assert response.status_code == 200
+    assert Profile.objects.get(user=member).message_policy == "team"

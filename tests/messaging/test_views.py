@@ -143,3 +143,21 @@ def test_show_earlier_messages(ada, ben):
     earliest = page.context["message_page"].earliest_id
     earlier = client.get(f"/messages/{conversation.pk}/?before={earliest}")
     assert b"message 0" in earlier.content and b"message 59" not in earlier.content
+
+
+def test_emails_about_new_messages_can_be_turned_off_in_email_settings(ada):
+    from accounts.models import EmailPreferences
+
+    client = client_for(ada)
+    page = client.get("/settings/email/")
+    assert b"sends me a private message" in page.content
+    client.post("/settings/email/", {"digest_frequency": "weekly", "new_messages": "on"})
+    assert EmailPreferences.objects.get(user=ada).new_messages is True
+    client.post("/settings/email/", {"digest_frequency": "weekly"})
+    assert EmailPreferences.objects.get(user=ada).new_messages is False
+
+
+def test_who_can_message_me_is_on_the_privacy_page(ada):
+    page = client_for(ada).get("/settings/privacy/")
+    assert b"Who can send you a private message" in page.content
+    assert b'name="message_policy" value="team"' in page.content
