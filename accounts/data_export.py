@@ -1,15 +1,22 @@
 """The "download my data" archive: data.json with everything Kindred holds about the member, and
 the original images they uploaded, byte for byte as stored."""
 
+import hashlib
 import json
 import posixpath
+import secrets
+import tempfile
 import zipfile
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import member_data, selectors
-from accounts.models import EmailPreferences, NewsletterSubscription, Profile
+from accounts.models import DataExport, EmailPreferences, NewsletterSubscription, Profile
 
 
 def _when(value):
@@ -104,3 +111,28 @@ def write_archive(member, fileobj) -> None:
             with default_storage.open(storage_name, "rb") as source, archive.open(archive_name, "w") as target:
                 while chunk := source.read(1024 * 1024):
                     target.write(chunk)
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a download link's token: the token itself is only in the email."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def archive_store(export_id: int) -> tuple[DataExport, str] | None:
+    """Store the archive privately and give it a fresh one-time token. Returns the export and the
+    token (only its hash is stored), or None when there is nothing to build."""
+    export = DataExport.objects.select_related("member").filter(pk=export_id, ready_at__isnull=True).first()
+    if export is None or not export.member.is_active:
+        return None
+    token = secrets.token_urlsafe(32)
+    with tempfile.TemporaryFile() as archive:
+        write_archive(export.member, archive)
+        archive.seek(0)
+        with transaction.atomic():
+            export.file.save(f"{secrets.token_hex(16)}.zip", File(archive), save=False)
+            now = timezone.now()
+            export.token_hash = token_hash(token)
+            export.ready_at = now
+            export.expires_at = now + timedelta(hours=settings.DATA_EXPORT_LINK_HOURS)
+            export.save(update_fields=["file", "token_hash", "ready_at", "expires_at"])
+    return export, token

@@ -1,7 +1,5 @@
 """Writes to members' data. Each function checks who is acting and changes data in one transaction."""
 
-import hashlib
-import secrets
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -12,13 +10,12 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import member_data, selectors, tasks
+from accounts import data_export, member_data, selectors, tasks
 from accounts.images import reencode_picture
 from accounts.models import (
     HEALTH_FIELDS,
@@ -192,10 +189,6 @@ def privacy_settings_update(*, actor: User, member: User, values: Mapping[str, A
 EXPORT_REQUEST_INTERVAL = timedelta(minutes=10)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def data_export_request(*, member: User) -> DataExport | None:
     """Start building the member's archive; the link is emailed when it is ready. None when one
     was asked for a few minutes ago (it is on its way)."""
@@ -209,26 +202,6 @@ def data_export_request(*, member: User) -> DataExport | None:
     return export
 
 
-def data_export_build(export_id: int, archive_builder) -> tuple[DataExport, str] | None:
-    """Store the archive privately and give it a fresh one-time token. Returns the export and the
-    token (only its hash is stored), or None when there is nothing to build."""
-    export = DataExport.objects.select_related("member").filter(pk=export_id, ready_at__isnull=True).first()
-    if export is None or not export.member.is_active:
-        return None
-    token = secrets.token_urlsafe(32)
-    with tempfile.TemporaryFile() as archive:
-        archive_builder(export.member, archive)
-        archive.seek(0)
-        with transaction.atomic():
-            export.file.save(f"{secrets.token_hex(16)}.zip", File(archive), save=False)
-            now = timezone.now()
-            export.token_hash = _token_hash(token)
-            export.ready_at = now
-            export.expires_at = now + timedelta(hours=settings.DATA_EXPORT_LINK_HOURS)
-            export.save(update_fields=["file", "token_hash", "ready_at", "expires_at"])
-    return export, token
-
-
 def _forget_export_file(export: DataExport) -> None:
     name = export.file.name
     export.file = ""
@@ -240,7 +213,7 @@ def _forget_export_file(export: DataExport) -> None:
 def data_export_take(*, member: User, token: str):
     """The one download the link allows: the archive as an open temporary file, or a reason
     ("unknown", "used", "expired"). Someone else's link is "unknown" and is not used up."""
-    token_hash = _token_hash(token)
+    token_hash = data_export.token_hash(token)
     with transaction.atomic(durable=True):
         export = DataExport.objects.select_for_update().filter(member=member, token_hash=token_hash).first()
         if export is None:

@@ -6,7 +6,7 @@ from django.tasks import default_task_backend, task
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import data_export, services
+from accounts import data_export
 from accounts.mail import digests, notification_emails, sending, tokens
 from accounts.models import NewsletterSubscription
 
@@ -64,7 +64,7 @@ def send_digest_batch(delivery_ids: list[int]) -> dict:
 def build_data_export(export_id: int) -> bool:
     """Build the member's archive, then email them the one-time link (the token exists only in
     this email: the database keeps its hash)."""
-    built = services.data_export_build(export_id, data_export.write_archive)
+    built = data_export.archive_store(export_id)
     if built is None:
         return False
     export, token = built

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from accounts import data_export
 from accounts import services as account_services
 from accounts.models import DataExport, Notification, User
 from articles.models import Article
@@ -166,7 +167,7 @@ def test_b_cannot_use_a_s_moderation_appeals_notifications_or_export(alice, bob_
     )
     appeal = moderation.appeal_create(member=alice, action=action, text="Please look again")
     account_services.notification_create(recipient_id=alice.pk, kind=Notification.Kind.ANSWER, message="For Alice")
-    export = DataExport.objects.create(member=alice, token_hash=account_services._token_hash("alices-token"))
+    export = DataExport.objects.create(member=alice, token_hash=data_export.token_hash("alices-token"))
     inactive = UserFactory(is_active=False)
     attempts = [
         ("get", f"/appeals/new/{action.pk}/", {}),
