@@ -62,14 +62,8 @@ def community_member_required(view=None, *, suspended_may_post: bool = False):
     return decorator(view) if view is not None else decorator
 
 
-def after_posting(request, item, text: str) -> None:
-    """Tell the author what happens next: waiting for a moderator, and help if they may be at risk."""
-    if item.moderation_state == ModerationState.PENDING:
-        messages.info(
-            request,
-            "Thank you. A moderator looks at new members' first posts before others see them; "
-            "you can see it now, marked “waiting for a moderator”.",
-        )
+def offer_crisis_help(request, text: str) -> None:
+    """Words suggesting a risk of self-harm: show the writer where to find help at once."""
     if mentions_crisis(text):
         messages.warning(
             request,
@@ -79,6 +73,17 @@ def after_posting(request, item, text: str) -> None:
                 reverse("crisis"),
             ),
         )
+
+
+def after_posting(request, item, text: str) -> None:
+    """Tell the author what happens next: waiting for a moderator, and help if they may be at risk."""
+    if item.moderation_state == ModerationState.PENDING:
+        messages.info(
+            request,
+            "Thank you. A moderator looks at new members' first posts before others see them; "
+            "you can see it now, marked “waiting for a moderator”.",
+        )
+    offer_crisis_help(request, text)
 
 
 def _paginate(request, queryset) -> ListPage:

@@ -5,28 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from community.moderation.screening import mentions_crisis
 from community.query_values import whole_number
-from community.views import community_member_required
+from community.views import community_member_required, offer_crisis_help
 from core.pagination import page_number
 from messaging import selectors, services
 from messaging.forms import MessageForm
-
-
-def _after_sending(request, text: str) -> None:
-    if mentions_crisis(text):
-        messages.warning(
-            request,
-            format_html(
-                "It sounds like things may be very hard right now. You are not alone: "
-                '<a href="{}">people you can talk to today</a>, any time of day.',
-                reverse("crisis"),
-            ),
-        )
 
 
 def _refusal_text(error: Exception) -> str:
@@ -82,7 +68,7 @@ def conversation_detail(request, conversation_id: int):
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, _refusal_text(error))
             else:
-                _after_sending(request, text)
+                offer_crisis_help(request, text)
                 return redirect(reverse("conversation_detail", args=[conversation_id]) + "#newest")
         elif place.other is None:
             form.add_error(None, "This member has left Kindred, so the conversation is closed.")
@@ -117,7 +103,7 @@ def conversation_new(request):
                     f"Your message is sent as a request. {recipient.display_name} will see it and choose whether to "
                     "accept it; until then you cannot send another.",
                 )
-            _after_sending(request, text)
+            offer_crisis_help(request, text)
             return redirect(reverse("conversation_detail", args=[message.conversation_id]) + "#newest")
     return render(
         request,
