@@ -230,9 +230,12 @@ def conversation_mark_read(*, member: User, conversation: Conversation) -> None:
     """The member opened the conversation: it is read, and so are its notifications (which then
     send no email)."""
     now = timezone.now()
-    Participant.objects.filter(conversation=conversation, member=member).update(last_read_at=now)
-    _read_notifications(member, conversation, now)
-    _forget_counts_on_commit(member.pk)
+    unread = Q(last_read_at__isnull=True) | Q(last_read_at__lt=conversation.last_message_at)
+    # Looking again at a conversation already read changes nothing, so the header's cached count
+    # is kept rather than read again on the next page.
+    if Participant.objects.filter(unread, conversation=conversation, member=member).update(last_read_at=now):
+        _read_notifications(member, conversation, now)
+        _forget_counts_on_commit(member.pk)
 
 
 def member_messages_erase(*, member: User) -> None:
