@@ -7,8 +7,11 @@ class MessagingConfig(AppConfig):
     def ready(self):
         from accounts import member_data
         from community import profile_actions
+        from community.moderation import kinds
         from messaging.member_data import MessagingMemberData
+        from messaging.moderation import MESSAGE_KIND
         from messaging.profile_action import send_message_button
 
         member_data.register("messaging", MessagingMemberData())
         profile_actions.register("messaging/_profile_action.html", send_message_button)
+        kinds.register(MESSAGE_KIND)

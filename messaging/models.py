@@ -5,12 +5,18 @@ id), so a unique constraint on the two columns holds "one per pair" in the datab
 member's side of it (a request waiting, accepted or ignored; what they last read; hidden after a
 block) is a `Participant` row. A member who deletes their account leaves an empty place: their
 column becomes NULL and the other member sees "This member has left Kindred".
+
+A member's conversation with the moderation team is a conversation with one member
+(`member_low`) and `with_moderators` set: every moderator may read and answer it, and the member
+sees their answers as from "Kindred moderators".
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from community.models import ModerationState
 
 TEXT_MAX = 5000
 
@@ -25,6 +31,7 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The newest message's time, kept here so the inbox sorts without reading the messages.
     last_message_at = models.DateTimeField(default=timezone.now)
+    with_moderators = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -37,6 +44,13 @@ class Conversation(models.Model):
                 condition=Q(member_low__isnull=False) | Q(member_high__isnull=False),
                 name="conversation_has_a_member",
             ),
+            models.CheckConstraint(
+                condition=Q(with_moderators=False) | Q(member_high__isnull=True),
+                name="conversation_moderators_one_member",
+            ),
+            models.UniqueConstraint(
+                fields=["member_low"], condition=Q(with_moderators=True), name="conversation_one_with_moderators"
+            ),
         ]
         indexes = [models.Index(fields=["started_by", "created_at"], name="conversation_started")]
 
@@ -48,7 +62,8 @@ class Conversation(models.Model):
         return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
     def other_member(self, member_id: int):
-        """The other member, or None when they have left Kindred."""
+        """The other member, or None when they have left Kindred. For a moderator in a conversation
+        with the moderation team, the member who wrote to it."""
         return self.member_high if self.member_low_id == member_id else self.member_low
 
     def other_member_id(self, member_id: int) -> int | None:
@@ -91,6 +106,11 @@ class Message(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     # A deleted message keeps its place ("message deleted") but not its words.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Only "visible" and "removed" are used: a reported message stays until a moderator decides,
+    # and a removed one keeps its words for an appeal while both members see "removed".
+    moderation_state = models.CharField(
+        max_length=10, choices=ModerationState, default=ModerationState.VISIBLE, db_default=ModerationState.VISIBLE
+    )
 
     class Meta:
         constraints = [
@@ -113,3 +133,7 @@ class Message(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.moderation_state == ModerationState.REMOVED

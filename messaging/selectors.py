@@ -104,6 +104,7 @@ def _with_summary(places: QuerySet, viewer: User) -> QuerySet:
             last_start=Subquery(newest.annotate(start=Left("text", PREVIEW_CHARACTERS)).values("start")[:1]),
             last_author_id=Subquery(newest.values("author_id")[:1]),
             last_deleted_at=Subquery(newest.values("deleted_at")[:1]),
+            last_state=Subquery(newest.values("moderation_state")[:1]),
         )
         .order_by("-conversation__last_message_at", "-conversation_id")
     )
@@ -168,9 +169,8 @@ def conversation_messages(*, conversation: Conversation, before_id: int | None =
     if before_id is not None:
         anchor = Message.objects.filter(conversation=conversation, pk=before_id).values("created_at")[:1]
         rows = rows.filter(Q(created_at__lt=Subquery(anchor)) | Q(created_at=Subquery(anchor), id__lt=before_id))
-    newest = list(
-        rows.only("id", "author_id", "text", "created_at", "edited_at", "deleted_at")[: CONVERSATION_PAGE + 1]
-    )
+    shown_fields = ("id", "author_id", "text", "created_at", "edited_at", "deleted_at", "moderation_state")
+    newest = list(rows.only(*shown_fields)[: CONVERSATION_PAGE + 1])
     has_earlier = len(newest) > CONVERSATION_PAGE
     shown = newest[:CONVERSATION_PAGE][::-1]
     return MessagePage(messages=shown, has_earlier=has_earlier, earliest_id=shown[0].pk if shown else None)
@@ -212,7 +212,9 @@ def conversations_for_export(member: User) -> list[dict]:
                 "messages": [
                     {
                         "from": "me" if m.author_id == member.pk else "them",
-                        "text": m.text,
+                        # A message a moderator removed keeps its words for its author only.
+                        "text": m.text if m.author_id == member.pk or not m.is_removed else "",
+                        "removed_by_moderator": m.is_removed,
                         "sent_at": m.created_at.isoformat(),
                         "edited_at": m.edited_at.isoformat() if m.edited_at else None,
                         "deleted": m.deleted_at is not None,

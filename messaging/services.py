@@ -3,6 +3,7 @@ transaction and leaves the rest (the header's count, emails) until it commits.""
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils import timezone
 from accounts.models import EmailPreferences, Notification, User
 from accounts.permissions import can_post, can_read_community
 from accounts.services import notification_create
+from community.moderation.models import Report
 from community.selectors import is_blocked_between
 from community.services import member_block
 from messaging import selectors, unread
@@ -240,8 +242,12 @@ def conversation_mark_read(*, member: User, conversation: Conversation) -> None:
 
 def member_messages_erase(*, member: User) -> None:
     """The member is deleting their account (inside its transaction): the messages they sent go,
-    their place in each conversation empties, and a conversation nobody is left in goes too."""
-    Message.objects.filter(author=member).delete()
+    their place in each conversation empties, and a conversation nobody is left in goes too.
+    Reports of their messages go with them: a report keeps the messages' words."""
+    sent = Message.objects.filter(author=member)
+    message_type = ContentType.objects.get_for_model(Message)
+    Report.objects.filter(content_type=message_type, object_id__in=sent.values("pk")).delete()
+    sent.delete()
     conversation_ids = list(Participant.objects.filter(member=member).values_list("conversation_id", flat=True))
     Participant.objects.filter(member=member).delete()
     mine = Conversation.objects.filter(pk__in=conversation_ids)

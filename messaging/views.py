@@ -39,6 +39,11 @@ def _conversation_page(request, place, form=None, status=200):
     if place.other is not None and place.state == place.State.ACCEPTED:
         check = selectors.send_check(sender=request.user, recipient=place.other)
     edit_after = timezone.now() - services.EDIT_WINDOW
+    # A request's "Report" reports the newest message the sender wrote.
+    request_message = None
+    if place.state != place.State.ACCEPTED:
+        theirs = [m for m in message_page.messages if m.author_id != request.user.pk and not m.is_deleted]
+        request_message = theirs[-1] if theirs else None
     return render(
         request,
         "messaging/conversation.html",
@@ -51,6 +56,7 @@ def _conversation_page(request, place, form=None, status=200):
             "form": form or MessageForm(),
             "send_check": check,
             "edit_after": edit_after,
+            "request_message": request_message,
         },
         status=status,
     )

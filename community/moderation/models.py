@@ -27,6 +27,9 @@ class Report(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     reason = models.CharField(max_length=20, choices=Reason)
     note = models.CharField(max_length=1000, blank=True)
+    # What the reporter saw (for a private message, the messages before it), kept for the
+    # moderator in case the author changes or deletes it: see ModeratedKind.evidence.
+    evidence = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import can_post, is_moderator, needs_two_factor
-from community import notifications, selectors
+from community import notifications
 from community.counters import set_moderation_state
 from community.models import Answer, Comment, ModerationState, Question
+from community.moderation import kinds
 from community.moderation.models import Appeal, ModerationAction, Report, ReviewItem
 
 Kind = ModerationAction.Kind
@@ -64,10 +65,10 @@ def _report_weight(reporter: User) -> int:
 def report_create(*, reporter: User, item, reason: str, note: str = "") -> Report:
     if not can_post(reporter):
         raise PermissionDenied("Only members who can post can report.")
+    kind = kinds.of(item)
     if _item_author(item).pk == reporter.pk:
-        raise ValidationError("You cannot report your own post.")
-    authors = {item.pk} if isinstance(item, User) else selectors.authors_behind(item)
-    if selectors.blocked_by(blocker_id=authors, viewer_id=reporter.pk):
+        raise ValidationError(f"You cannot report your own {kind.noun}.")
+    if not kind.allows(reporter, item):
         # As everywhere else, a blocker's posts and what hangs under them are not there for the blocked.
         raise PermissionDenied("This is not available to you.")
     if reason not in Report.Reason.values:
@@ -82,7 +83,12 @@ def report_create(*, reporter: User, item, reason: str, note: str = "") -> Repor
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                reporter=reporter, content_type=content_type, object_id=item.pk, reason=reason, note=note
+                reporter=reporter,
+                content_type=content_type,
+                object_id=item.pk,
+                reason=reason,
+                note=note,
+                evidence=kind.evidence(item),
             )
     except IntegrityError as exc:
         raise ValidationError("You have already reported this. A moderator will look at it.") from exc
@@ -92,7 +98,7 @@ def report_create(*, reporter: User, item, reason: str, note: str = "") -> Repor
     queue_reason = ReviewItem.Reason.CRISIS if reason == Report.Reason.SELF_HARM else ReviewItem.Reason.REPORTED
     queue_for_review(item=item, author=_item_author(item), reason=queue_reason, score=score)
     if (
-        not isinstance(item, User)
+        kind.hides_on_reports
         and score >= settings.REPORT_HIDE_THRESHOLD
         and item.moderation_state == ModerationState.VISIBLE
     ):
@@ -134,15 +140,6 @@ def _log(*, moderator, kind, item=None, member, reason_code="", note="", before=
     )
 
 
-def _item_url(item) -> str:
-    if isinstance(item, User):
-        return item.get_absolute_url()
-    if isinstance(item, Comment):
-        target = item.target
-        return f"{target.get_absolute_url()}#comment-{item.pk}" if target else ""
-    return item.get_absolute_url()
-
-
 def _tell_author(*, action: ModerationAction, message: str, can_appeal: bool) -> None:
     if can_appeal:
         message = f"{message} If you think this was a mistake, you can appeal."
@@ -182,7 +179,7 @@ def _take_up(*, moderator: User, review: ReviewItem, deciding: bool = False, pos
     if item is None:
         _close_review(review, moderator)
         raise ValidationError("This item no longer exists.")
-    if posts_only and isinstance(item, User):
+    if posts_only and kinds.of(item).is_account:
         raise ValidationError(posts_only)
     return review, item
 
@@ -230,7 +227,7 @@ def _remove(*, moderator: User, review: ReviewItem, reason_code: str = "", note:
     reason = ModerationAction.ReasonCode(reason_code).label
     _tell_author(
         action=logged,
-        message=f"A moderator removed your post. {reason}.{f' {note}' if note else ''}",
+        message=f"A moderator removed your {kinds.of(item).noun}. {reason}.{f' {note}' if note else ''}",
         can_appeal=True,
     )
     return logged
@@ -270,7 +267,8 @@ def review_edit(
         before=before,
         after=new_text,
     )
-    _tell_author(action=logged, message="A moderator edited your post to keep it safe.", can_appeal=True)
+    noun = kinds.of(item).noun
+    _tell_author(action=logged, message=f"A moderator edited your {noun} to keep it safe.", can_appeal=True)
     return logged
 
 
@@ -278,6 +276,8 @@ def review_edit(
 def review_note(*, moderator: User, review: ReviewItem, note: str = "", article=None) -> ModerationAction:
     """Show a moderator's note (or a reviewed article) under a post instead of removing it."""
     review, item = _take_up(moderator=moderator, review=review, posts_only="Notes go under posts.")
+    if not kinds.of(item).takes_notes:
+        raise ValidationError("Notes go under posts.")
     note = note.strip()
     if not note and article is None:
         raise ValidationError("Write the note, or choose a reviewed article to point to.")
@@ -416,11 +416,12 @@ def appeal_decide(*, moderator: User, appeal: Appeal, restore: bool, note: str =
     ).first()
     if review:
         _close_review(review, moderator)
-    verdict = "restored your post" if restore else "looked again and kept their decision"
+    noun = kinds.of(item).noun if item is not None else "post"
+    verdict = f"restored your {noun}" if restore else "looked again and kept their decision"
     account_services.notify_moderation(
         member=appeal.member,
         message=f"About your appeal: a moderator {verdict}.{f' {note}' if note else ''}",
-        url=_item_url(item) if (item is not None and restore) else "",
+        url=kinds.of(item).url(item) if (item is not None and restore) else "",
         thread_key=f"appeal:{appeal.pk}",
     )
     return logged

@@ -13,12 +13,11 @@ from accounts.admin_site import two_factor_setup_redirect
 from accounts.models import User
 from accounts.permissions import can_post, is_moderator, needs_two_factor
 from articles.models import Article
-from community import selectors
 from community.forms import AppealForm, ReportForm, ReviewActionForm
 from community.models import Question, Update
-from community.moderation import services
+from community.moderation import kinds, services
 from community.moderation.models import Appeal, CrisisResource, ModerationAction, ReviewItem
-from community.moderation.selectors import MODERATED_KINDS, moderation_log, review_page_context, review_queue
+from community.moderation.selectors import moderation_log, review_page_context, review_queue
 from community.query_values import whole_number
 from community.views import _not_for_you, community_member_required, local_url
 
@@ -64,7 +63,7 @@ def _queue_context(request):
         "reason": reason,
         "kind": kind,
         "reasons": ReviewItem.Reason.choices,
-        "kinds": list(MODERATED_KINDS),
+        "kinds": [kind.name for kind in kinds.every()],
         "action_form": ReviewActionForm(),
         "articles": _published_articles(),
     }
@@ -184,16 +183,8 @@ def _after_report(item, next_url: str) -> str:
 
 @community_member_required
 def report_create(request, kind: str, object_id: int):
-    model = MODERATED_KINDS.get(kind)
-    if model is None:
-        raise Http404
-    if model is User:
-        # Someone who blocked the member is not there for them, as on the profile page.
-        blocker = selectors.blocked_by(blocker_id=object_id, viewer_id=request.user.pk)
-        item = None if blocker else User.objects.filter(pk=object_id, is_active=True).first()
-    else:
-        # Only what the member could open: reporting is no way round a block or a removal.
-        item = selectors.open_to(model, viewer=request.user).filter(pk=object_id).first()
+    moderated = kinds.by_name(kind)
+    item = moderated.reportable(request.user).filter(pk=object_id).first() if moderated else None
     if item is None:
         raise Http404
     next_url = local_url(request, request.POST.get("next") or request.GET.get("next", ""), "")
@@ -213,7 +204,7 @@ def report_create(request, kind: str, object_id: int):
     return render(
         request,
         "moderation/report_form.html",
-        {"form": form, "kind": kind, "item": item, "next": next_url},
+        {"form": form, "kind": kind, "noun": moderated.noun, "item": item, "next": next_url},
         status=400 if form.errors else 200,
     )
 
