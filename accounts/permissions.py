@@ -25,6 +25,11 @@ def needs_two_factor(user) -> bool:
     return privileged and not is_mfa_enabled(user)
 
 
+def acts_as_moderator(user) -> bool:
+    """A moderator with two-factor on: the only kind who may act or answer for the moderators."""
+    return is_moderator(user) and not needs_two_factor(user)
+
+
 def has_verified_email(user) -> bool:
     return is_member(user) and user.standing.has_verified_email
 

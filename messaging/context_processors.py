@@ -6,4 +6,4 @@ def unread_messages(request):
     if user is None or not user.is_authenticated:
         return {}
     # Lazy, and from the cache: no database query on a page unless the number was forgotten.
-    return {"unread_messages": lambda: unread.count_for(user.pk)}
+    return {"unread_messages": lambda: unread.count_for(user)}

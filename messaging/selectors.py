@@ -4,12 +4,12 @@ conversations, and a conversation only to the two members in it."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Left
 from django.http import Http404
 
-from accounts.models import MessagePolicy, User
-from accounts.permissions import can_post
+from accounts.models import MODERATORS_GROUP, MessagePolicy, User
+from accounts.permissions import acts_as_moderator, can_post, can_read_community
 from community.models import Block, TeamMembership
 from community.selectors import is_blocked_between
 from core.pagination import ListPage, list_page
@@ -92,20 +92,24 @@ def _shown_places(viewer: User) -> QuerySet:
     )
 
 
+def _last_message(conversation_ref: str) -> dict:
+    """The newest message's start, author and state, for a list row: subqueries, no extra query."""
+    newest = Message.objects.filter(conversation_id=OuterRef(conversation_ref)).order_by("-created_at", "-id")
+    return {
+        "last_start": Subquery(newest.annotate(start=Left("text", PREVIEW_CHARACTERS)).values("start")[:1]),
+        "last_author_id": Subquery(newest.values("author_id")[:1]),
+        "last_deleted_at": Subquery(newest.values("deleted_at")[:1]),
+        "last_state": Subquery(newest.values("moderation_state")[:1]),
+    }
+
+
 def _with_summary(places: QuerySet, viewer: User) -> QuerySet:
-    newest = Message.objects.filter(conversation_id=OuterRef("conversation_id")).order_by("-created_at", "-id")
     return (
         places.select_related(
             "conversation__member_low__profile",
             "conversation__member_high__profile",
         )
-        .annotate(
-            unread=Exists(_unread(viewer.pk)),
-            last_start=Subquery(newest.annotate(start=Left("text", PREVIEW_CHARACTERS)).values("start")[:1]),
-            last_author_id=Subquery(newest.values("author_id")[:1]),
-            last_deleted_at=Subquery(newest.values("deleted_at")[:1]),
-            last_state=Subquery(newest.values("moderation_state")[:1]),
-        )
+        .annotate(unread=Exists(_unread(viewer.pk)), **_last_message("conversation_id"))
         .order_by("-conversation__last_message_at", "-conversation_id")
     )
 
@@ -139,6 +143,72 @@ def unread_count(member_id: int) -> int:
     )
 
 
+def waiting_for_moderators_count() -> int:
+    return _waiting_for_moderators().count()
+
+
+# Conversations with the moderation team
+
+
+def moderators_conversation(member_id: int) -> Conversation | None:
+    return Conversation.objects.filter(with_moderators=True, member_low_id=member_id).first()
+
+
+def may_write_to_moderators(member: User) -> bool:
+    # Suspended members too: it is how they ask about a decision.
+    return can_read_community(member) and not member.is_banned
+
+
+def _waiting_for_moderators() -> QuerySet:
+    """Members' conversations with the team whose newest message is the member's: an answer is due."""
+    newest_author = Message.objects.filter(conversation_id=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        Conversation.objects.filter(with_moderators=True, member_low__isnull=False)
+        .annotate(newest_author_id=Subquery(newest_author.values("author_id")[:1]))
+        .filter(newest_author_id=F("member_low_id"))
+    )
+
+
+def moderators_inbox(*, viewer: User, limit: int = 50) -> list[Conversation]:
+    """For moderators: members' conversations with the team, those waiting for an answer first,
+    then by newest activity. Empty for everyone else."""
+    if not acts_as_moderator(viewer):
+        return []
+    rows = (
+        Conversation.objects.filter(with_moderators=True, member_low__isnull=False)
+        .select_related("member_low__profile")
+        .annotate(
+            waiting=Exists(_waiting_for_moderators().filter(pk=OuterRef("pk"))),
+            **_last_message("pk"),
+        )
+        .order_by("-waiting", "-last_message_at", "-pk")[:limit]
+    )
+    return list(rows)
+
+
+def moderators_send_check(*, sender: User, conversation: Conversation) -> SendCheck:
+    """Whether `sender` may write in a member's conversation with the team: the member, or a
+    moderator answering for the team."""
+    if conversation.member_low_id is None:
+        return SendCheck(False, "This member has left Kindred, so the conversation is closed.")
+    is_the_member = conversation.member_low_id == sender.pk
+    if not (may_write_to_moderators(sender) if is_the_member else acts_as_moderator(sender)):
+        return SendCheck(False, "Your account cannot send messages at the moment.")
+    return SendCheck(True, conversation=conversation)
+
+
+def display_names(member_ids: set[int]) -> dict[int, str]:
+    return dict(User.objects.filter(pk__in=member_ids).values_list("pk", "display_name"))
+
+
+def moderator_ids() -> list[int]:
+    return list(
+        User.objects.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_staff=True), is_active=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 # One conversation
 
 
@@ -151,9 +221,24 @@ def place_for(*, viewer: User, conversation_id: int) -> Participant:
         .first()
     )
     if place is None:
+        place = _moderators_place(viewer, conversation_id)
+    if place is None:
         raise Http404
     place.other = place.conversation.other_member(viewer.pk)
     return place
+
+
+def _moderators_place(viewer: User, conversation_id: int) -> Participant | None:
+    """A moderator's side of a member's conversation with the team: not stored, since the team
+    reads and answers it together."""
+    conversation = (
+        Conversation.objects.select_related("member_low__profile")
+        .filter(pk=conversation_id, with_moderators=True, member_low__isnull=False)
+        .first()
+    )
+    if conversation is None or conversation.member_low_id == viewer.pk or not acts_as_moderator(viewer):
+        return None
+    return Participant(conversation=conversation, member=viewer, state=Participant.State.ACCEPTED)
 
 
 @dataclass
@@ -180,12 +265,13 @@ def own_message(*, viewer: User, message_id: int) -> Message:
     """A message the viewer wrote, in a conversation they still see; 404 otherwise."""
     message = (
         Message.objects.select_related("conversation")
+        .filter(pk=message_id, author_id=viewer.pk)
         .filter(
-            pk=message_id,
-            author_id=viewer.pk,
-            conversation__participants__member_id=viewer.pk,
-            conversation__participants__hidden_at__isnull=True,
+            # A moderator's answer in a member's conversation with the team has no place of its own.
+            Q(conversation__participants__member_id=viewer.pk, conversation__participants__hidden_at__isnull=True)
+            | Q(conversation__with_moderators=True)
         )
+        .distinct()
         .first()
     )
     if message is None:
@@ -206,7 +292,11 @@ def conversations_for_export(member: User) -> list[dict]:
         messages = Message.objects.filter(conversation_id=place.conversation_id).order_by("created_at", "id")
         conversations.append(
             {
-                "with": other.display_name if other else "A member who has left Kindred",
+                "with": (
+                    "Kindred moderators"
+                    if place.conversation.with_moderators
+                    else (other.display_name if other else "A member who has left Kindred")
+                ),
                 "started_at": place.conversation.created_at.isoformat(),
                 "my_state": place.state,
                 "messages": [

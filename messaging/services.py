@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import EmailPreferences, Notification, User
-from accounts.permissions import can_post, can_read_community
+from accounts.permissions import acts_as_moderator, can_post, can_read_community
 from accounts.services import notification_create
 from community.moderation.models import Report
 from community.selectors import is_blocked_between
@@ -135,6 +135,62 @@ def message_send(*, sender: User, recipient_id: int, text: str) -> Message:
     return message
 
 
+@transaction.atomic(durable=True)
+def moderators_message_send(*, sender: User, text: str, conversation: Conversation | None = None) -> Message:
+    """A member writes to the moderation team (starting their conversation with it, or going on
+    with it), or a moderator answers for the team in a member's conversation with it. The member
+    sees the team's answers as from "Kindred moderators"; the log of who answered stays in the rows."""
+    text = clean_text(text)
+    now = timezone.now()
+    from_team = conversation is not None and conversation.member_low_id != sender.pk
+    if from_team:
+        if not acts_as_moderator(sender):
+            raise PermissionDenied("Only moderators answer for the moderators.")
+        conversation = Conversation.objects.select_for_update().filter(pk=conversation.pk, with_moderators=True).first()
+        if conversation is None or conversation.member_low_id is None:
+            raise ValidationError("This member has left Kindred, so the conversation is closed.")
+    else:
+        if not selectors.may_write_to_moderators(sender):
+            raise PermissionDenied("Your account cannot send messages at the moment.")
+        conversation = _moderators_conversation_for(sender, now)
+    conversation.last_message_at = now
+    conversation.save(update_fields=["last_message_at"])
+    message = Message.objects.create(conversation=conversation, author=sender, text=text, created_at=now)
+    member_id = conversation.member_low_id
+    if from_team:
+        wants_email = EmailPreferences.objects.filter(user_id=member_id).values_list("new_messages", flat=True).first()
+        notification_create(
+            recipient_id=member_id,
+            kind=Notification.Kind.MESSAGE,
+            message="Kindred moderators sent you a message",
+            url=reverse("conversation_detail", args=[conversation.pk]),
+            thread_key=thread_key(conversation.pk),
+            by_email=wants_email is not False,
+        )
+    else:
+        Participant.objects.filter(conversation=conversation, member=sender).update(last_read_at=now)
+    # Every moderator's header counts the members waiting for an answer.
+    _forget_counts_on_commit(member_id, *selectors.moderator_ids())
+    return message
+
+
+def _moderators_conversation_for(member: User, now) -> Conversation:
+    conversation = Conversation.objects.select_for_update().filter(with_moderators=True, member_low=member).first()
+    if conversation is not None:
+        return conversation
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                member_low=member, started_by=member, with_moderators=True, created_at=now, last_message_at=now
+            )
+    except IntegrityError:
+        raise ValidationError("Something changed while you were writing. Please send your message again.") from None
+    Participant.objects.create(
+        conversation=conversation, member=member, state=Participant.State.ACCEPTED, last_read_at=now
+    )
+    return conversation
+
+
 def _own_live_message(actor: User, message: Message) -> Message:
     message = Message.objects.select_for_update().select_related("conversation").get(pk=message.pk)
     if message.author_id != actor.pk:
@@ -155,7 +211,8 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     if now - message.created_at > EDIT_WINDOW:
         raise ValidationError("A message can be changed for 15 minutes after sending. You can delete it instead.")
     other_id = message.conversation.other_member_id(actor.pk)
-    if other_id is None or is_blocked_between(actor, other_id):
+    closed = other_id is None or is_blocked_between(actor, other_id)
+    if closed and not message.conversation.with_moderators:
         raise PermissionDenied("This conversation is closed.")
     message.text = text
     message.edited_at = now

@@ -4,6 +4,7 @@ the next page reads it once and keeps it."""
 
 from django.core.cache import cache
 
+from accounts.permissions import acts_as_moderator
 from messaging import selectors
 
 SECONDS = 60 * 60
@@ -17,9 +18,13 @@ def forget(*member_ids: int) -> None:
     cache.delete_many([_key(member_id) for member_id in member_ids if member_id])
 
 
-def count_for(member_id: int) -> int:
-    count = cache.get(_key(member_id))
+def count_for(member) -> int:
+    """The member's unread conversations and requests; for a moderator, with the members waiting
+    for the team's answer."""
+    count = cache.get(_key(member.pk))
     if count is None:
-        count = selectors.unread_count(member_id)
-        cache.set(_key(member_id), count, SECONDS)
+        count = selectors.unread_count(member.pk)
+        if acts_as_moderator(member):
+            count += selectors.waiting_for_moderators_count()
+        cache.set(_key(member.pk), count, SECONDS)
     return count

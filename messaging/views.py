@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.permissions import can_post
 from community.query_values import whole_number
 from community.views import community_member_required, offer_crisis_help
 from core.pagination import page_number
@@ -27,6 +28,7 @@ def inbox(request):
         {
             "page": selectors.inbox_page(viewer=request.user, number=page_number(request)),
             "requests": selectors.requests_for(viewer=request.user),
+            "to_moderators": selectors.moderators_inbox(viewer=request.user),
         },
     )
 
@@ -36,8 +38,15 @@ def _conversation_page(request, place, form=None, status=200):
     before = whole_number(request.GET.get("before"))
     message_page = selectors.conversation_messages(conversation=conversation, before_id=before)
     check = None
-    if place.other is not None and place.state == place.State.ACCEPTED:
+    if conversation.with_moderators:
+        check = selectors.moderators_send_check(sender=request.user, conversation=conversation)
+    elif place.other is not None and place.state == place.State.ACCEPTED:
         check = selectors.send_check(sender=request.user, recipient=place.other)
+    if conversation.with_moderators and place.pk is None:
+        # Moderators see which of them answered; the member sees only "Kindred moderators".
+        names = selectors.display_names({m.author_id for m in message_page.messages})
+        for message in message_page.messages:
+            message.team_author_name = names.get(message.author_id, "")
     edit_after = timezone.now() - services.EDIT_WINDOW
     # A request's "Report" reports the newest message the sender wrote.
     request_message = None
@@ -62,30 +71,45 @@ def _conversation_page(request, place, form=None, status=200):
     )
 
 
-@community_member_required
+def _send_in(request, place, text: str) -> None:
+    conversation = place.conversation
+    if conversation.with_moderators:
+        services.moderators_message_send(sender=request.user, conversation=conversation, text=text)
+    elif place.other is None:
+        raise ValidationError("This member has left Kindred, so the conversation is closed.")
+    else:
+        services.message_send(sender=request.user, recipient_id=place.other.pk, text=text)
+
+
+@community_member_required(suspended_may_post=True)
 def conversation_detail(request, conversation_id: int):
     place = selectors.place_for(viewer=request.user, conversation_id=conversation_id)
+    if request.method == "POST" and not place.conversation.with_moderators and not can_post(request.user):
+        # Suspended members may still write to the moderators, and only to them.
+        return render(request, "community/suspended.html", status=403)
     if request.method == "POST":
         form = MessageForm(request.POST)
-        if form.is_valid() and place.other is not None:
+        if form.is_valid():
             text = form.cleaned_data["text"]
             try:
-                services.message_send(sender=request.user, recipient_id=place.other.pk, text=text)
+                _send_in(request, place, text)
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, _refusal_text(error))
             else:
                 offer_crisis_help(request, text)
                 return redirect(reverse("conversation_detail", args=[conversation_id]) + "#newest")
-        elif place.other is None:
-            form.add_error(None, "This member has left Kindred, so the conversation is closed.")
         return _conversation_page(request, place, form, status=400)
-    if request.GET.get("before") is None:
+    if request.GET.get("before") is None and place.pk is not None:
         services.conversation_mark_read(member=request.user, conversation=place.conversation)
     return _conversation_page(request, place)
 
 
-@community_member_required
+@community_member_required(suspended_may_post=True)
 def conversation_new(request):
+    if request.GET.get("to") == "moderators":
+        return _new_to_moderators(request)
+    if request.method == "POST" and not can_post(request.user):
+        return render(request, "community/suspended.html", status=403)
     recipient_id = whole_number(request.GET.get("to"))
     recipient = (
         User.objects.select_related("profile").filter(pk=recipient_id, is_active=True).first() if recipient_id else None
@@ -116,6 +140,30 @@ def conversation_new(request):
         "messaging/new.html",
         {"recipient": recipient, "form": form, "as_request": check.as_request},
         status=400 if form.errors else 200,
+    )
+
+
+def _new_to_moderators(request):
+    existing = selectors.moderators_conversation(request.user.pk)
+    if existing is not None:
+        return redirect("conversation_detail", existing.pk)
+    if not selectors.may_write_to_moderators(request.user):
+        return render(
+            request, "messaging/cannot_message.html", {"reason": "Your account cannot send messages."}, status=403
+        )
+    form = MessageForm(request.POST) if request.method == "POST" else MessageForm()
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            message = services.moderators_message_send(sender=request.user, text=text)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _refusal_text(error))
+        else:
+            messages.success(request, "Your message is with the moderators. One of them will answer here.")
+            offer_crisis_help(request, text)
+            return redirect(reverse("conversation_detail", args=[message.conversation_id]) + "#newest")
+    return render(
+        request, "messaging/new.html", {"to_moderators": True, "form": form}, status=400 if form.errors else 200
     )
 
 

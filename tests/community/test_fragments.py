@@ -48,7 +48,7 @@ def cached_after_fresh(client, url, django_assert_num_queries) -> str:
     fewer (an item's row is read again only when its HTML is missing). Returns the cached page."""
     if "_auth_user_id" in client.session:
         # The header's message count is cached per member: read it first so both pages find it there.
-        unread.count_for(int(client.session["_auth_user_id"]))
+        unread.count_for(User.objects.get(pk=client.session["_auth_user_id"]))
     with CaptureQueriesContext(connection) as fresh:
         fresh_html = page(client, url)
     with django_assert_num_queries(len(fresh.captured_queries) - 1):

@@ -233,7 +233,7 @@ def test_opening_a_conversation_reads_it_and_its_notifications(ada, ben, django_
 
 def test_the_cached_count_is_forgotten_when_a_message_arrives(ada, ben, django_capture_on_commit_callbacks):
     put_on_team(ben, ada)
-    assert unread.count_for(ben.pk) == 0
+    assert unread.count_for(ben) == 0
     with django_capture_on_commit_callbacks(execute=True):
         services.message_send(sender=ada, recipient_id=ben.pk, text="Hello")
-    assert unread.count_for(ben.pk) == 1
+    assert unread.count_for(ben) == 1
