@@ -9,8 +9,13 @@ database of its own that it empties first, signs members in by writing sessions 
 does (allauth's log-in rate limit would otherwise stop the dozens of sessions the posting run
 needs), and drives each page with wrk at a fixed concurrency: a short warm-up, then the measured
 run. Every response is checked for the status the page should answer (200, or 302 after a
-comment is posted): anything else, including a member page answering with the log-in redirect, is
-an error. See bench/RESULTS.md.
+comment or a message is posted): anything else, including a member page answering with the log-in
+redirect, is an error. See bench/RESULTS.md.
+
+Private messages (issue 24) add three pages when the data holds conversations: the bench member's
+inbox, their longest conversation (both read by the bench member alone: nobody else may open it), and
+sending a message, each posting member into a conversation of their own that both sides have
+accepted (the bench member into the long one), so no request rule or daily limit refuses it.
 """
 
 import argparse
@@ -25,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +43,8 @@ CACHE_URL = "redis://127.0.0.1:6379/4"
 POSTING_MEMBERS = 300
 # Member pages are read by the first 60 of them, the bench member first, as in earlier sessions.
 READING_MEMBERS = 60
+# The row every page is also compared with: what any member page costs before doing anything.
+MEMBER_FLOOR = "floor, signed-in member"
 
 LUA = """
 local sessions = {%(sessions)s}
@@ -56,13 +64,15 @@ request = function()
   local session = sessions[(sent + id * 7) %% #sessions + 1]
   local headers = {}
   if session.cookie ~= "" then headers["Cookie"] = session.cookie end
+  -- A session may carry a path of its own (each member sends into their own conversation).
+  local target = session.path ~= "" and session.path or path
   if method == "POST" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     local body = "csrfmiddlewaretoken=" .. session.token ..
       "&text=Thinking+of+you+this+week%%2C+message+%(run)s-" .. id .. "-" .. sent
-    return wrk.format("POST", path, headers, body)
+    return wrk.format("POST", target, headers, body)
   end
-  return wrk.format(method, path, headers)
+  return wrk.format(method, target, headers)
 end
 
 response = function(status, headers, body)
@@ -114,11 +124,31 @@ def server_env(database_url: str, port: int) -> dict[str, str]:
     }
 
 
-def member_sessions(count: int) -> list[tuple[str, str]]:
-    """(Cookie header, CSRF token) for `count` verified members, the bench member first."""
+@dataclass(frozen=True)
+class Session:
+    cookie: str  # the Cookie header
+    token: str  # the form's CSRF token
+    path: str = ""  # where this member's requests go, when not the page's own path
+
+
+def signed_in(member) -> Session:
+    """A session for `member`, written the way `login()` writes one."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(member.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    store.create()
+    # Django accepts the unmasked CSRF secret as the form's token.
+    token = secrets.token_hex(16)
+    return Session(f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={token}", token)
+
+
+def member_sessions(count: int) -> list[Session]:
+    """Sessions of `count` verified members, the bench member first."""
     from django.utils import timezone
 
     from accounts.models import User
@@ -133,26 +163,75 @@ def member_sessions(count: int) -> list[tuple[str, str]]:
     # commented in the last day (an earlier run's posters) are left out for the same reason.
     others = others.exclude(comments__created_at__gte=timezone.now() - timedelta(days=1))
     others = others.order_by("-pk")[: count - 1]
-    sessions = []
-    for member in [first, *others]:
-        store = SessionStore()
-        store[SESSION_KEY] = str(member.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = member.get_session_auth_hash()
-        store.create()
-        # Django accepts the unmasked CSRF secret as the form's token.
-        token = secrets.token_hex(16)
-        sessions.append(
-            (f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={token}", token)
-        )
-    return sessions
+    return [signed_in(member) for member in [first, *others]]
 
 
-def lua_script(page, sessions: list[tuple[str, str]]) -> str:
-    chosen = sessions[:READING_MEMBERS] if page.member else [("", "")]
+def messaging_pages(member, page_class) -> tuple[list, dict[str, list[Session]]]:
+    """The inbox and the longest conversation of `member` (the bench member), and sending a message,
+    with the sessions each is driven by; nothing when the data holds no conversation of theirs."""
+    from django.db.models import Count, Exists, OuterRef, Q
+    from django.urls import reverse
+
+    from accounts.models import User
+    from community.models import Block
+    from messaging.models import Conversation, Participant
+
+    longest = (
+        Conversation.objects.filter(participants__member=member, participants__hidden_at=None)
+        .annotate(n=Count("messages"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if longest is None:
+        print("No conversation of the bench member's: private message pages left out (seed_scale --messages).")
+        return [], {}
+    sender = Q(
+        member__is_active=True,
+        member__banned_at=None,
+        member__suspended_until=None,
+        member__is_staff=False,
+        member__emailaddress__verified=True,
+    )
+    accepted = Q(state=Participant.State.ACCEPTED, hidden_at=None)
+    theirs = Participant.objects.filter(accepted, conversation_id=OuterRef("conversation_id"), member__is_active=True)
+    theirs = theirs.exclude(member_id=OuterRef("member_id"))
+    blocked = Block.objects.filter(
+        Q(blocker_id=OuterRef("conversation__member_low_id"), blocked_id=OuterRef("conversation__member_high_id"))
+        | Q(blocker_id=OuterRef("conversation__member_high_id"), blocked_id=OuterRef("conversation__member_low_id"))
+    )
+    # One conversation per member, accepted on both sides, with someone who may still receive it.
+    places = (
+        Participant.objects.filter(accepted, sender, Exists(theirs))
+        .exclude(Exists(blocked))
+        .exclude(member=member)
+        .order_by("-member_id", "conversation_id")
+        .distinct("member_id")
+        .values_list("member_id", "conversation_id")[: POSTING_MEMBERS - 1]
+    )
+    members = {m.pk: m for m in User.objects.filter(pk__in=[member_id for member_id, _ in places])}
+    conversation_path = reverse("conversation_detail", args=[longest.pk])
+    bench = signed_in(member)
+    senders = [replace(bench, path=conversation_path)] + [
+        replace(signed_in(members[member_id]), path=reverse("conversation_detail", args=[conversation_id]))
+        for member_id, conversation_id in places
+    ]
+    pages = [
+        page_class("messages inbox, member", reverse("message_inbox"), member=True),
+        page_class(f"long conversation ({longest.n:,} messages), member", conversation_path, member=True),
+        page_class("send a message, member", conversation_path, member=True, method="POST", expected_status=302),
+    ]
+    return pages, {pages[0].name: [bench], pages[1].name: [bench], pages[2].name: senders}
+
+
+def lua_script(page, sessions: list[Session]) -> str:
+    chosen = sessions[:READING_MEMBERS] if page.member else [Session("", "")]
     if page.method == "POST":  # not the bench member, who is busy enough to reach the daily limit
         chosen = sessions[1:]
-    entries = ", ".join(f'{{cookie="{cookie}", token="{token}"}}' for cookie, token in chosen)
+    return lua_for(page, chosen)
+
+
+def lua_for(page, chosen: list[Session]) -> str:
+    entries = ", ".join(f'{{cookie="{s.cookie}", token="{s.token}", path="{s.path}"}}' for s in chosen)
     return LUA % {
         "sessions": entries,
         "method": page.method,
@@ -223,7 +302,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=10, help="concurrent users (wrk connections)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--port", type=int, default=8200)
-    parser.add_argument("--only", help="run only pages whose name contains this")
+    parser.add_argument(
+        "--only", help="run only the floors and the pages whose name contains this (several: comma-separated)"
+    )
     parser.add_argument(
         "--rounds", type=int, default=1, help="run every page this many times, floor included; report medians"
     )
@@ -248,9 +329,12 @@ def main() -> None:
     django.setup()
     from bench import pages as bench_pages
 
-    pages = bench_pages.pick(member=bench_pages.bench_member())
+    member = bench_pages.bench_member()
+    extra_pages, page_sessions = messaging_pages(member, bench_pages.Page)
+    pages = bench_pages.pick(member=member) + extra_pages
     if args.only:
-        pages = [page for page in pages if args.only in page.name or page.name.startswith("floor")]
+        wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+        pages = [page for page in pages if page.name.startswith("floor") or any(w in page.name for w in wanted)]
     sessions = member_sessions(POSTING_MEMBERS)
 
     log = Path(tempfile.gettempdir()) / "kindred-load-gunicorn.log"
@@ -275,7 +359,8 @@ def main() -> None:
                     wrk = {"connections": args.connections, "threads": args.threads}
                     wait_for_free_ports()
                     for seconds in (args.warmup, args.seconds):
-                        script.write_text(lua_script(page, sessions))
+                        own = page_sessions.get(page.name)
+                        script.write_text(lua_for(page, own) if own else lua_script(page, sessions))
                         row = run_wrk(base + page.path, script, seconds=seconds, **wrk)
                     row["share"] = row["rps"] / runs[pages[0].name][-1]["rps"] if page is not pages[0] else 1.0
                     runs[page.name].append(row)
@@ -291,12 +376,22 @@ def main() -> None:
     print()
     rounds = f"median of {args.rounds} rounds" if args.rounds > 1 else "one round"
     print(f"{args.connections} concurrent connections, {args.seconds} s per page, {rounds}, {os.cpu_count()} cores")
-    print(f"{'page':<44} {'req/s':>8} {'of floor':>9} {'median ms':>10} {'p99 ms':>8} {'errors':>7}")
+    # Each page's share of the signed-in floor too, against the floor of its own round.
+    member_floor = runs.get(MEMBER_FLOOR)
+    for page in pages:
+        for number, row in enumerate(runs[page.name]):
+            row["member_share"] = row["rps"] / member_floor[number]["rps"] if member_floor else float("nan")
+    print(
+        f"{'page':<44} {'req/s':>8} {'of floor':>9} {'of member floor':>16} {'median ms':>10} {'p99 ms':>8} "
+        f"{'errors':>7}"
+    )
     for page in pages:
         rows = runs[page.name]
-        rps, share, p50, p99 = (statistics.median(row[name] for row in rows) for name in ("rps", "share", "p50", "p99"))
+        rps, share, member_share, p50, p99 = (
+            statistics.median(row[name] for row in rows) for name in ("rps", "share", "member_share", "p50", "p99")
+        )
         errors = sum(row["errors"] for row in rows)
-        print(f"{page.name:<44} {rps:>8.1f} {share:>9.0%} {p50:>10.1f} {p99:>8.1f} {errors:>7}")
+        print(f"{page.name:<44} {rps:>8.1f} {share:>9.0%} {member_share:>16.0%} {p50:>10.1f} {p99:>8.1f} {errors:>7}")
         if errors:
             example = next(row["example"] for row in rows if row["errors"])
             print(f"{'':<44} first unexpected answer: {example}")

@@ -37,6 +37,10 @@ BENCH_MEMBER_EMAIL = f"bench-member@{EMAIL_DOMAIN}"
 BUSY_QUESTION_TITLE = "What got you through the first month of treatment?"
 BUSY_ANSWERS = 200
 BUSY_COMMENTS_PER_ANSWER = 3
+# Private messages: one conversation as long as any gets (the load benchmark opens it), with the bench
+# member, and an inbox of a few hundred conversations for them.
+LONG_CONVERSATION_MESSAGES = 6_000
+BENCH_CONVERSATIONS = 300
 # The tables whose GIN indexes (search vectors and trigram titles) are rebuilt after a load.
 SEARCH_TABLES = ["articles_article", "community_question", "community_answer", "community_update", "community_comment"]
 # What a scale run adds, so a rerun can refuse or replace it (TRUNCATE ... CASCADE takes the rest).
@@ -48,6 +52,9 @@ SCALE_TABLES = [
     "community_answer",
     "community_update",
     "community_comment",
+    "messaging_conversation",
+    "messaging_participant",
+    "messaging_message",
 ]
 
 # --- Word lists -------------------------------------------------------------------------------------
@@ -192,7 +199,13 @@ class Writer:
 # --- COPY -------------------------------------------------------------------------------------------
 def copy_rows(model, rows: Iterable[tuple], fields: list[str]) -> int:
     """COPY rows (tuples in `fields` order) into the model's table; other columns get the field default."""
-    concrete = {f.name: f for f in model._meta.concrete_fields if not f.primary_key and f.name != "search_vector"}
+    # A column with a database default (`db_default`) and not named in `fields` is left to the
+    # database: COPY keeps working when such a column is added.
+    concrete = {
+        f.name: f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name != "search_vector" and (f.name in fields or not f.has_db_default())
+    }
     rest = [f for name, f in concrete.items() if name not in fields]
     defaults = []
     for f in rest:
@@ -230,6 +243,8 @@ class Scale:
     answers: int
     comments: int
     updates: int
+    # Private messages in all, spread over conversations between members (0: none).
+    messages: int = 0
 
     def problems(self) -> list[str]:
         """What makes these counts impossible to load, in words an operator understands."""
@@ -242,6 +257,8 @@ class Scale:
             found.append("Answers need at least one question.")
         if self.comments and not (self.articles or self.updates or self.answers):
             found.append("Comments need something to go under: articles, updates or answers.")
+        if self.messages and self.members < 2:
+            found.append("Private messages need at least two members.")
         return found
 
 
@@ -253,6 +270,7 @@ class Loaded:
     seconds: dict[str, float] = field(default_factory=dict)
     bench_member_id: int | None = None
     busy_question_url: str = ""
+    long_conversation_id: int | None = None
 
 
 def existing_members() -> int:
@@ -364,6 +382,9 @@ class _Loader:
             self.plan_posts()
         self.posts()
         self.connections()
+        with self.timed("conversation shapes (memory)"):
+            self.plan_conversations()
+        self.private_messages()
         self.notifications()
 
     # --- members
@@ -928,7 +949,7 @@ class _Loader:
                 ((self.user_ids[m], self.question_ids[q], self.at(rng.randint(60, 86400 * 30))) for m, q in follows),
                 ["member", "question", "created_at"],
             )
-        teams = set()
+        self.teams = teams = set()
         for m in range(s.members):
             wanted = 10 if m == self.bench_member else min(50, int(rng.paretovariate(1.3)) - 1)
             for _ in range(wanted):
@@ -942,7 +963,7 @@ class _Loader:
                 ((self.user_ids[m], self.user_ids[mate]) for m, mate in teams),
                 ["member", "teammate"],
             )
-        blocks = set()
+        self.blocks = blocks = set()
         for m in range(s.members):
             if rng.random() < 0.002 and m != self.bench_member:
                 other = self.author()
@@ -955,6 +976,178 @@ class _Loader:
                 ((self.user_ids[m], self.user_ids[other]) for m, other in blocks),
                 ["blocker", "blocked"],
             )
+
+    # --- private messages
+    def plan_conversations(self) -> None:
+        """Conversations and every message's time and author, decided before any row, so that each
+        conversation's `last_message_at` and each member's `last_read_at` agree with its messages.
+
+        Conversation 0 is the long one, between the bench member and (if they have one) a teammate;
+        the bench member's other conversations come next, then pairs drawn from the whole community,
+        skewed to the busier members, until the messages asked for are shared out. A message request
+        (waiting, or ignored) holds its one first message; everything else is accepted on both sides."""
+        rng, s = self.rng, self.scale
+        # Per conversation: who wrote first, the other member, the other's state, the message count.
+        self.v_starter, self.v_other, self.v_state, self.v_count = [], [], [], []
+        if not s.messages or len(self.posters) < 2 or self.bench_member is None:
+            self.m_age, self.m_author, self.m_conversation = [], [], []
+            return
+        blocked = {(min(a, b), max(a, b)) for a, b in self.blocks}
+        pairs = set()
+
+        def add(starter: int, other: int, state: str, count: int) -> bool:
+            pair = (min(starter, other), max(starter, other))
+            if starter == other or pair in pairs or pair in blocked:
+                return False
+            if state != "accepted" and (other, starter) in self.teams:
+                state = "accepted"  # the recipient's team writes to them directly
+            pairs.add(pair)
+            self.v_starter.append(starter)
+            self.v_other.append(other)
+            self.v_state.append(state)
+            self.v_count.append(count)
+            return True
+
+        def shape(left: int) -> tuple[str, int]:
+            roll = rng.random()
+            if roll < 0.09:
+                return "pending", 1
+            if roll < 0.12:
+                return "ignored", 1
+            return "accepted", min(left, 2000, 1 + int(rng.lognormvariate(2.0, 1.1)))
+
+        bench = self.bench_member
+        left = s.messages
+        others = [m for m in self.posters if m != bench and (min(m, bench), max(m, bench)) not in blocked]
+        if not others:
+            self.m_age, self.m_author, self.m_conversation = [], [], []
+            return
+        partners = rng.sample(others, min(BENCH_CONVERSATIONS, len(others)))
+        can_write = set(others)
+        mates = sorted(mate for m, mate in self.teams if m == bench and mate in can_write)
+        if mates:  # the long conversation is with a teammate, first in the bench member's list
+            if mates[0] in partners:
+                partners.remove(mates[0])
+            else:
+                partners.pop()
+            partners.insert(0, mates[0])
+        long_count = min(LONG_CONVERSATION_MESSAGES, max(1, s.messages // 4))
+        add(partners[0], bench, "accepted", long_count)
+        left -= long_count
+        for other in partners[1:]:
+            if not left:
+                break
+            state, count = shape(left)
+            if add(*((bench, other) if rng.random() < 0.5 else (other, bench)), state, count):
+                left -= count
+        misses = 0
+        while left and misses < 50:
+            a = self.posters[self.skewed(len(self.posters), 2.0)]
+            b = self.posters[self.skewed(len(self.posters), 2.0)]
+            state, count = shape(left)
+            if add(a, b, state, count):
+                left -= count
+                misses = 0
+            else:
+                misses += 1
+        self.v_count[0] += left  # too few pairs left for what was asked: the long conversation takes it
+
+        # Times: a conversation starts after both members joined, its first message at that moment;
+        # the others fall between then and its newest message, mostly recent. Speakers take turns
+        # more often than not.
+        self.m_age, self.m_author, self.m_conversation = [], [], []
+        self.v_start, self.v_end = [], []
+        for c, count in enumerate(self.v_count):
+            starter, other = self.v_starter[c], self.v_other[c]
+            oldest = min(self.joined_age[starter], self.joined_age[other]) - 3600
+            if c == 0:
+                start, end = min(oldest, 400 * 86400), 300.0
+            else:
+                start = min(oldest, self.recent_age(700))
+                end = start if count == 1 else 60.0 + (start - 60.0) * rng.random() ** 2
+            middle = sorted((rng.uniform(end, start) for _ in range(count - 2)), reverse=True)
+            ages = [start, *middle, end][:count]
+            speaker = starter
+            for index, age in enumerate(ages):
+                if index and rng.random() < 0.6:
+                    speaker = other if speaker == starter else starter
+                self.m_age.append(age)
+                self.m_author.append(speaker)
+                self.m_conversation.append(c)
+            self.v_start.append(start)
+            self.v_end.append(end)
+
+    def _last_read(self, c: int, member: int, state: str, own_last: float | None) -> float | None:
+        """When `member` last read conversation `c` (an age), or None: read to the end mostly; else up
+        to their own last message, which leaves the other's later ones unread."""
+        if state != "accepted":
+            return None
+        if c == 0 and member == self.bench_member:
+            return own_last
+        if self.rng.random() < 0.85:
+            return self.v_end[c] * self.rng.random()
+        return own_last
+
+    def private_messages(self) -> None:
+        from messaging.models import Conversation, Message, Participant
+
+        if not self.v_count:
+            return
+        ids, at, w, rng = self.user_ids, self.at, self.writer, self.rng
+        with self.timed("conversations"):
+            conversation_ids = self.copy(
+                "conversations",
+                Conversation,
+                (
+                    (
+                        *sorted((ids[starter], ids[other])),
+                        ids[starter],
+                        at(self.v_start[c]),
+                        at(self.v_end[c]),
+                    )
+                    for c, (starter, other) in enumerate(zip(self.v_starter, self.v_other, strict=True))
+                ),
+                ["member_low", "member_high", "started_by", "created_at", "last_message_at"],
+            )
+        self.loaded.long_conversation_id = conversation_ids[0]
+        own_last: dict[tuple[int, int], float] = {}
+        for age, author, c in zip(self.m_age, self.m_author, self.m_conversation, strict=True):
+            own_last[(c, author)] = min(age, own_last.get((c, author), age))
+
+        def participant_rows():
+            for c, (starter, other) in enumerate(zip(self.v_starter, self.v_other, strict=True)):
+                for member, state in ((starter, "accepted"), (other, self.v_state[c])):
+                    read = self._last_read(c, member, state, own_last.get((c, member)))
+                    yield (conversation_ids[c], ids[member], state, None if read is None else at(read))
+
+        with self.timed("conversation places"):
+            fields = ["conversation", "member", "state", "last_read_at"]
+            self.copy("conversation places", Participant, participant_rows(), fields)
+
+        def message_rows():
+            # Oldest first over all conversations, so a conversation's messages are spread over the
+            # table as a live site's are, not packed together.
+            for i in sorted(range(len(self.m_age)), key=self.m_age.__getitem__, reverse=True):
+                age, roll = self.m_age[i], rng.random()
+                deleted = roll < 0.01
+                edited = not deleted and roll < 0.03 and age > 900
+                yield (
+                    conversation_ids[self.m_conversation[i]],
+                    ids[self.m_author[i]],
+                    "" if deleted else w.text(1, 300, 14),
+                    at(age),
+                    at(age - rng.uniform(10, 900)) if edited else None,
+                    at(age * rng.random()) if deleted else None,
+                )
+
+        with self.timed("messages"):
+            self.loaded.rows["messages"] = self.loaded.rows.get("messages", 0) + copy_rows(
+                Message,
+                message_rows(),
+                ["conversation", "author", "text", "created_at", "edited_at", "deleted_at"],
+            )
+        # The plan is a few hundred MB at the default scale: no longer needed.
+        del self.m_age, self.m_author, self.m_conversation
 
     # --- the bell
     def notifications(self) -> None:

@@ -7,19 +7,39 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from accounts.models import EmailPreferences, HealthDataConsent, Notification, Profile, User
 from articles.models import Article
 from community.counters import COUNTED_STATES
-from community.models import Answer, Comment, HelpfulVote, Question, QuestionFollow, Reaction, TeamMembership, Update
+from community.models import (
+    Answer,
+    Block,
+    Comment,
+    HelpfulVote,
+    Question,
+    QuestionFollow,
+    Reaction,
+    TeamMembership,
+    Update,
+)
 from community.selectors import ANSWERS_PER_PAGE
 from demo import scale
+from messaging import selectors as messaging_selectors
+from messaging.models import Conversation, Message, Participant
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"members": 50, "articles": 12, "questions": 60, "answers": 300, "comments": 900, "updates": 40}
+SMALL = {
+    "members": 50,
+    "articles": 12,
+    "questions": 60,
+    "answers": 300,
+    "comments": 900,
+    "updates": 40,
+    "messages": 1200,
+}
 PASSWORD = "scale-bench-password"
 
 
@@ -130,9 +150,72 @@ def test_pages_render_for_the_bench_member_who_logs_in_with_the_password(seeded,
     assert "Next page" in page
 
 
+def test_private_messages_keep_the_rules_the_services_keep(seeded):
+    assert Message.objects.count() == SMALL["messages"]
+    conversations = Conversation.objects.annotate(
+        first=Min("messages__created_at"),
+        last=Max("messages__created_at"),
+        places=Count("participants", distinct=True),
+    )
+    assert conversations.count() > 50
+    # Each conversation's first message starts it, its newest is its last_message_at, and both
+    # members have a place in it; the first writer is one of the two.
+    assert not conversations.exclude(first=F("created_at"))
+    assert not conversations.exclude(last=F("last_message_at"))
+    assert not conversations.exclude(places=2)
+    assert not Conversation.objects.exclude(Q(started_by=F("member_low")) | Q(started_by=F("member_high")))
+    assert not Participant.objects.exclude(
+        Q(member=F("conversation__member_low")) | Q(member=F("conversation__member_high"))
+    )
+    assert not Message.objects.exclude(
+        Q(author=F("conversation__member_low")) | Q(author=F("conversation__member_high"))
+    )
+    # A request (waiting or ignored) holds the one first message, from the member who did not receive it.
+    requests = Participant.objects.exclude(state="accepted").select_related("conversation")
+    assert requests.filter(state="pending").exists()
+    for place in requests:
+        authors = list(place.conversation.messages.values_list("author_id", flat=True))
+        assert authors == [place.conversation.started_by_id] and place.member_id != authors[0]
+        assert place.conversation.participants.get(member=authors[0]).state == "accepted"
+    # Nobody's reading stops before their own last message; some conversations are unread.
+    for place in Participant.objects.annotate(
+        own_last=Max("conversation__messages__created_at", filter=Q(conversation__messages__author=F("member")))
+    ):
+        assert place.own_last is None or (place.last_read_at and place.last_read_at >= place.own_last)
+    members_in_conversations = set(Participant.objects.values_list("member_id", flat=True))
+    assert any(messaging_selectors.unread_count(member_id) for member_id in members_in_conversations)
+    assert Message.objects.filter(deleted_at__isnull=False).exists()
+    # Posts' rules: verified members who are not banned, and no conversation across a block.
+    assert not Message.objects.filter(author__banned_at__isnull=False).exists()
+    assert not Message.objects.exclude(author__emailaddress__verified=True).exists()
+    for block in Block.objects.all():
+        assert messaging_selectors.conversation_between(block.blocker_id, block.blocked_id) is None
+
+
+def test_the_bench_member_has_an_inbox_and_the_long_conversation_and_can_write(seeded, client):
+    bench = User.objects.get(email=scale.BENCH_MEMBER_EMAIL)
+    longest = Conversation.objects.annotate(n=Count("messages")).order_by("-n").first()
+    assert longest.n == SMALL["messages"] // 4
+    assert bench.pk in (longest.member_low_id, longest.member_high_id)
+    assert f"/messages/{longest.pk}/" in seeded
+    assert not longest.participants.exclude(state="accepted").exists()
+    # Every other scale member who may write (about 48 here, BENCH_CONVERSATIONS at full scale).
+    assert Participant.objects.filter(member=bench).count() > 40
+
+    assert client.login(email=scale.BENCH_MEMBER_EMAIL, password=PASSWORD)
+    assert client.get("/messages/").status_code == 200
+    page = client.get(f"/messages/{longest.pk}/").content.decode()
+    assert "Show earlier messages" in page
+    response = client.post(f"/messages/{longest.pk}/", {"text": "Thinking of you this week."})
+    assert response.status_code == 302
+    assert longest.messages.count() == longest.n + 1
+
+
 def test_silly_counts_and_a_second_load_are_refused(seeded):
     with pytest.raises(CommandError, match="negative"):
         call_command("seed_scale", "--members=-5", stdout=StringIO())
+    with pytest.raises(CommandError, match="Private messages need at least two members"):
+        call_command("seed_scale", members=1, questions=0, answers=0, comments=0, updates=0, articles=0, messages=5)
     with pytest.raises(CommandError, match="Answers need at least one question"):
         call_command("seed_scale", members=5, questions=0, answers=3, comments=0, updates=0, articles=0)
     with pytest.raises(CommandError, match="already loaded"):

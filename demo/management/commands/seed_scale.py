@@ -2,6 +2,7 @@ import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from demo import scale
 
@@ -18,8 +19,8 @@ def count(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Load scale data (members, articles, questions, answers, comments, updates and what hangs off "
-        "them) into PostgreSQL with COPY, for benchmarks. Never on a production database."
+        "Load scale data (members, articles, questions, answers, comments, updates, private messages and "
+        "what hangs off them) into PostgreSQL with COPY, for benchmarks. Never on a production database."
     )
 
     def add_arguments(self, parser):
@@ -30,18 +31,37 @@ class Command(BaseCommand):
         parser.add_argument("--comments", type=count, default=1_000_000)
         parser.add_argument("--updates", type=count, default=200_000)
         parser.add_argument(
+            "--messages",
+            type=count,
+            default=1_000_000,
+            help="Private messages in all, over conversations between members; one of "
+            f"{scale.LONG_CONVERSATION_MESSAGES:,} with the bench member, who has about "
+            f"{scale.BENCH_CONVERSATIONS} conversations.",
+        )
+        parser.add_argument(
             "--password", help=f"Let {scale.BENCH_MEMBER_EMAIL} log in with this password (for load benchmarks)."
         )
         parser.add_argument("--seed", type=int, default=scale.SEED, help="Random seed (the same seed, the same data).")
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete every member, article and post first (TRUNCATE ... CASCADE), demo content included.",
+            help=(
+                "Delete every member, article, post and private message first (TRUNCATE ... CASCADE), "
+                "demo content included."
+            ),
         )
 
-    def handle(self, *args, members, articles, questions, answers, comments, updates, password, seed, reset, **opts):
+    def handle(
+        self, *args, members, articles, questions, answers, comments, updates, messages, password, seed, reset, **opts
+    ):
         wanted = scale.Scale(
-            members=members, articles=articles, questions=questions, answers=answers, comments=comments, updates=updates
+            members=members,
+            articles=articles,
+            questions=questions,
+            answers=answers,
+            comments=comments,
+            updates=updates,
+            messages=messages,
         )
         problems = wanted.problems()
         if problems:
@@ -66,6 +86,9 @@ class Command(BaseCommand):
                 f"Busy question ({scale.BUSY_ANSWERS} answers with comments): {loaded.busy_question_url}\n"
                 f"  title: {scale.BUSY_QUESTION_TITLE}"
             )
+        if loaded.long_conversation_id:
+            url = reverse("conversation_detail", args=[loaded.long_conversation_id])
+            self.stdout.write(f"Long conversation (the bench member's): {url}")
         if loaded.bench_member_id:
             login = f"password {password!r}" if password else "no password (pass --password to log in)"
             self.stdout.write(f"Bench member: {scale.BENCH_MEMBER_EMAIL}, {login}")
