@@ -1,3 +1,4 @@
+from django.contrib.auth import SESSION_KEY
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from config.views import bad_request
@@ -14,12 +15,21 @@ class PrivacyHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _signed_in(request):
             # A member's pages hold health details: never stored by a proxy or the browser cache.
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _signed_in(request) -> bool:
+    # Once the session has been read, it says who is signed in without the member's row, which an
+    # answer made from the session and the cache alone (messaging's "anything new?") never reads.
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        return SESSION_KEY in session
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 class RejectNulBytesMiddleware:

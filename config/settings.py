@@ -354,6 +354,8 @@ DAILY_LIMITS_MEMBER = {"question": 30, "comment": 300, "update": 100, "answer": 
 PREMODERATION_FIRST_POSTS = env.int("PREMODERATION_FIRST_POSTS", default=2)
 REPORT_HIDE_THRESHOLD = env.int("REPORT_HIDE_THRESHOLD", default=3)
 REPORTS_PER_DAY = 20
+# How often an open conversation asks whether anything new arrived (messaging/live.py).
+MESSAGING_CHECK_SECONDS = 15
 NEW_MEMBER_MAX_LINKS = 2
 LINK_HOST_SPREAD_LIMIT = 3
 DUPLICATE_WINDOW_SECONDS = 300

@@ -16,7 +16,7 @@ from accounts.services import notification_create
 from community.moderation.models import Report
 from community.selectors import is_blocked_between
 from community.services import member_block
-from messaging import selectors, unread
+from messaging import live, selectors, unread
 from messaging.models import TEXT_MAX, Conversation, Message, Participant
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -46,6 +46,12 @@ def thread_key(conversation_id: int) -> str:
 
 def _forget_counts_on_commit(*member_ids: int) -> None:
     transaction.on_commit(lambda: unread.forget(*member_ids))
+
+
+def _show_change_on_commit(conversation: Conversation) -> None:
+    """Open pages of the conversation learn of the change at their next check (messaging.live)."""
+    members = (conversation.member_low_id, conversation.member_high_id)
+    transaction.on_commit(lambda: live.touch(conversation.pk, members))
 
 
 def _enforce_new_conversation_limit(sender: User, now) -> None:
@@ -132,6 +138,7 @@ def message_send(*, sender: User, recipient_id: int, text: str) -> Message:
     if notify:
         _notify(sender=sender, recipient_id=recipient.pk, conversation=conversation, is_request=is_request)
     _forget_counts_on_commit(sender.pk, recipient.pk)
+    _show_change_on_commit(conversation)
     return message
 
 
@@ -171,6 +178,7 @@ def moderators_message_send(*, sender: User, text: str, conversation: Conversati
         Participant.objects.filter(conversation=conversation, member=sender).update(last_read_at=now)
     # Every moderator's header counts the members waiting for an answer.
     _forget_counts_on_commit(member_id, *selectors.moderator_ids())
+    _show_change_on_commit(conversation)
     return message
 
 
@@ -217,6 +225,7 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     message.text = text
     message.edited_at = now
     message.save(update_fields=["text", "edited_at"])
+    _show_change_on_commit(message.conversation)
     return message
 
 
@@ -230,6 +239,7 @@ def message_delete(*, actor: User, message: Message) -> None:
     message.deleted_at = timezone.now()
     message.save(update_fields=["text", "deleted_at"])
     _forget_counts_on_commit(message.conversation.other_member_id(actor.pk))
+    _show_change_on_commit(message.conversation)
 
 
 def _own_request(actor: User, conversation: Conversation) -> Participant:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.inbox, name="message_inbox"),
     path("new/", views.conversation_new, name="conversation_new"),
     path("<int:conversation_id>/", views.conversation_detail, name="conversation_detail"),
+    path("<int:conversation_id>/changes/", views.conversation_changes, name="conversation_changes"),
     path("<int:conversation_id>/accept/", views.request_accept, name="message_request_accept"),
     path("<int:conversation_id>/ignore/", views.request_ignore, name="message_request_ignore"),
     path("<int:conversation_id>/block/", views.conversation_block, name="conversation_block"),

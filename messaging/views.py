@@ -1,18 +1,24 @@
 """Private messages' pages. Everything works by posting a form and reloading the page."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from accounts.middleware import refuse_banned
 from accounts.models import User
 from accounts.permissions import can_post
+from community.moderation.screening import mentions_crisis
 from community.query_values import whole_number
 from community.views import community_member_required, offer_crisis_help
 from core.pagination import page_number
-from messaging import selectors, services
+from messaging import live, selectors, services
 from messaging.forms import MessageForm
 
 
@@ -33,42 +39,48 @@ def inbox(request):
     )
 
 
-def _conversation_page(request, place, form=None, status=200):
+def _list_context(request, place, before: int | None = None) -> dict:
+    """What the list of messages needs, for the whole page and for the fragment htmx swaps in."""
     conversation = place.conversation
-    before = whole_number(request.GET.get("before"))
     message_page = selectors.conversation_messages(conversation=conversation, before_id=before)
-    check = None
-    if conversation.with_moderators:
-        check = selectors.moderators_send_check(sender=request.user, conversation=conversation)
-    elif place.other is not None and place.state == place.State.ACCEPTED:
-        check = selectors.send_check(sender=request.user, recipient=place.other)
     if conversation.with_moderators and place.pk is None:
         # Moderators see which of them answered; the member sees only "Kindred moderators".
         names = selectors.display_names({m.author_id for m in message_page.messages})
         for message in message_page.messages:
             message.team_author_name = names.get(message.author_id, "")
-    edit_after = timezone.now() - services.EDIT_WINDOW
+    return {
+        "place": place,
+        "conversation": conversation,
+        "other": place.other,
+        "message_page": message_page,
+        "edit_after": timezone.now() - services.EDIT_WINDOW,
+        # Earlier messages do not change, so a page of them is not kept up to date.
+        "live_stamp": live.stamp_for(conversation) if before is None else "",
+        "check_every_ms": settings.MESSAGING_CHECK_SECONDS * 1000,
+    }
+
+
+def _conversation_page(request, place, form=None, status=200):
+    conversation = place.conversation
+    before = whole_number(request.GET.get("before"))
+    context = _list_context(request, place, before)
+    check = None
+    if conversation.with_moderators:
+        check = selectors.moderators_send_check(sender=request.user, conversation=conversation)
+    elif place.other is not None and place.state == place.State.ACCEPTED:
+        check = selectors.send_check(sender=request.user, recipient=place.other)
     # A request's "Report" reports the newest message the sender wrote.
     request_message = None
     if place.state != place.State.ACCEPTED:
-        theirs = [m for m in message_page.messages if m.author_id != request.user.pk and not m.is_deleted]
+        theirs = [m for m in context["message_page"].messages if m.author_id != request.user.pk and not m.is_deleted]
         request_message = theirs[-1] if theirs else None
-    return render(
-        request,
-        "messaging/conversation.html",
-        {
-            "place": place,
-            "conversation": conversation,
-            "other": place.other,
-            "message_page": message_page,
-            "earlier": before is not None,
-            "form": form or MessageForm(),
-            "send_check": check,
-            "edit_after": edit_after,
-            "request_message": request_message,
-        },
-        status=status,
+    context.update(
+        earlier=before is not None,
+        form=form or MessageForm(),
+        send_check=check,
+        request_message=request_message,
     )
+    return render(request, "messaging/conversation.html", context, status=status)
 
 
 def _send_in(request, place, text: str) -> None:
@@ -97,7 +109,18 @@ def conversation_detail(request, conversation_id: int):
                 form.add_error(None, _refusal_text(error))
             else:
                 offer_crisis_help(request, text)
-                return redirect(reverse("conversation_detail", args=[conversation_id]) + "#newest")
+                here = reverse("conversation_detail", args=[conversation_id]) + "#newest"
+                if not request.htmx:
+                    return redirect(here)
+                if mentions_crisis(text):
+                    # The whole page, so the offer of help shows at once.
+                    return HttpResponseClientRedirect(here)
+                return render(request, "messaging/_message_list.html", _list_context(request, place))
+        if request.htmx:
+            # htmx swaps only successful answers: the form, its message and the words, in its own place.
+            context = {"form": form, "conversation": place.conversation}
+            response = render(request, "messaging/_message_form.html", context)
+            return reswap(retarget(response, "#message-form"), "outerHTML")
         return _conversation_page(request, place, form, status=400)
     if request.GET.get("before") is None and place.pk is not None:
         services.conversation_mark_read(member=request.user, conversation=place.conversation)
@@ -141,6 +164,30 @@ def conversation_new(request):
         {"recipient": recipient, "form": form, "as_request": check.as_request},
         status=400 if form.errors else 200,
     )
+
+
+def conversation_changes(request, conversation_id: int):
+    """An open conversation's "anything new?" check (static/js/conversation.js), every 15 seconds
+    while the tab is visible: 204 from the session and the cache alone while nothing changed,
+    otherwise the list of messages, read as the page reads it."""
+    since = request.GET.get("since", "")
+    member_id = whole_number(request.session.get(SESSION_KEY))
+    if member_id is not None and live.unchanged_for(conversation_id, member_id, since):
+        return HttpResponse(status=204)
+    return refuse_banned(request) or _changed_list(request, conversation_id)
+
+
+# The quick answer needs only the session: the middleware that checks for a ban reads the member
+# row, so it leaves this view to `_changed_list`, which reads it whenever anything is shown.
+conversation_changes.reads_no_member = True
+
+
+@community_member_required
+def _changed_list(request, conversation_id: int):
+    place = selectors.place_for(viewer=request.user, conversation_id=conversation_id)
+    if place.pk is not None:
+        services.conversation_mark_read(member=request.user, conversation=place.conversation)
+    return render(request, "messaging/_message_list.html", _list_context(request, place))
 
 
 def _new_to_moderators(request):
