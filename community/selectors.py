@@ -52,6 +52,16 @@ def blocked_by(*, blocker_id: int | set[int], viewer_id: int) -> bool:
     return Block.objects.filter(blocker_id__in=blockers, blocked_id=viewer_id).exists()
 
 
+def has_approved_post(member) -> bool:
+    """Whether anything the member wrote is up for other members to read: until then, they count
+    as new for the limits that keep spam out (messaging's daily conversations)."""
+    visible = ModerationState.VISIBLE
+    return any(
+        model.objects.filter(author=member, moderation_state=visible).exists()
+        for model in (Update, Question, Answer, Comment)
+    )
+
+
 def blocked_member_ids(viewer) -> list[int]:
     """Members the viewer blocked or who blocked the viewer: a short list, read once per request.
 

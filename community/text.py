@@ -4,7 +4,7 @@ from functools import lru_cache
 
 import nh3
 from django.template.defaultfilters import linebreaks_filter
-from django.utils.html import urlize
+from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -23,3 +23,8 @@ def render_member_text(text: str) -> SafeString:
         link_rel="nofollow ugc noopener",
     )
     return mark_safe(cleaned)  # noqa: S308 (sanitized by nh3 just above)
+
+
+def render_member_text_without_links(text: str) -> SafeString:
+    """The same text with its addresses left as words, for a message held until its reader trusts it."""
+    return linebreaks_filter(escape(text), autoescape=False)

@@ -106,6 +106,9 @@ class Message(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     # A deleted message keeps its place ("message deleted") but not its words.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # A first message with a link from a member in their first week: it waits as a request, its
+    # addresses shown as words until the reader accepts it.
+    links_held = models.BooleanField(default=False, db_default=False)
     # Only "visible" and "removed" are used: a reported message stays until a moderator decides,
     # and a removed one keeps its words for an appeal while both members see "removed".
     moderation_state = models.CharField(

@@ -254,8 +254,7 @@ def conversation_messages(*, conversation: Conversation, before_id: int | None =
     if before_id is not None:
         anchor = Message.objects.filter(conversation=conversation, pk=before_id).values("created_at")[:1]
         rows = rows.filter(Q(created_at__lt=Subquery(anchor)) | Q(created_at=Subquery(anchor), id__lt=before_id))
-    shown_fields = ("id", "author_id", "text", "created_at", "edited_at", "deleted_at", "moderation_state")
-    newest = list(rows.only(*shown_fields)[: CONVERSATION_PAGE + 1])
+    newest = list(rows[: CONVERSATION_PAGE + 1])
     has_earlier = len(newest) > CONVERSATION_PAGE
     shown = newest[:CONVERSATION_PAGE][::-1]
     return MessagePage(messages=shown, has_earlier=has_earlier, earliest_id=shown[0].pk if shown else None)

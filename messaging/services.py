@@ -14,16 +14,20 @@ from accounts.models import EmailPreferences, Notification, User
 from accounts.permissions import acts_as_moderator, can_post, can_read_community
 from accounts.services import notification_create
 from community.moderation.models import Report
-from community.selectors import is_blocked_between
+from community.moderation.screening import LINK
+from community.selectors import has_approved_post, is_blocked_between
 from community.services import member_block
 from messaging import live, selectors, unread
 from messaging.models import TEXT_MAX, Conversation, Message, Participant
 
 EDIT_WINDOW = timedelta(minutes=15)
-# New conversations a member may start in a day: fewer in their first days, against spam.
+# New conversations a member may start in a day: fewer in their first days, or until something
+# they wrote is up for others to read, against spam.
 NEW_MEMBER_DAYS = 3
 DAILY_NEW_CONVERSATIONS_NEW_MEMBER = 3
 DAILY_NEW_CONVERSATIONS = 20
+# A member this new whose first message to someone holds a link: it waits as a request.
+LINKS_HELD_DAYS = 7
 
 
 class MessagingLimitReached(ValidationError):
@@ -55,7 +59,7 @@ def _show_change_on_commit(conversation: Conversation) -> None:
 
 
 def _enforce_new_conversation_limit(sender: User, now) -> None:
-    is_new = sender.date_joined > now - timedelta(days=NEW_MEMBER_DAYS)
+    is_new = sender.date_joined > now - timedelta(days=NEW_MEMBER_DAYS) or not has_approved_post(sender)
     limit = DAILY_NEW_CONVERSATIONS_NEW_MEMBER if is_new else DAILY_NEW_CONVERSATIONS
     started = Conversation.objects.filter(started_by=sender, created_at__gte=now - timedelta(days=1)).count()
     if started >= limit:
@@ -104,7 +108,8 @@ def message_send(*, sender: User, recipient_id: int, text: str) -> Message:
         except IntegrityError:
             # The other member wrote first a moment ago: their conversation is the one.
             raise ValidationError("Something changed while you were writing. Please send your message again.") from None
-        is_request = check.as_request
+        links_held = sender.date_joined > now - timedelta(days=LINKS_HELD_DAYS) and bool(LINK.search(text))
+        is_request = check.as_request or links_held
         Participant.objects.bulk_create(
             [
                 Participant(
@@ -132,9 +137,11 @@ def message_send(*, sender: User, recipient_id: int, text: str) -> Message:
         Participant.objects.filter(pk=theirs.pk).update(hidden_at=None)
         conversation.last_message_at = now
         conversation.save(update_fields=["last_message_at"])
-        is_request = False
+        is_request, links_held = False, False
         notify = theirs.state != Participant.State.IGNORED
-    message = Message.objects.create(conversation=conversation, author=sender, text=text, created_at=now)
+    message = Message.objects.create(
+        conversation=conversation, author=sender, text=text, created_at=now, links_held=links_held
+    )
     if notify:
         _notify(sender=sender, recipient_id=recipient.pk, conversation=conversation, is_request=is_request)
     _forget_counts_on_commit(sender.pk, recipient.pk)

@@ -7,7 +7,7 @@ from accounts.permissions import can_read_community
 from community import fragments, selectors
 from community.forms import CommentForm
 from community.models import Reaction
-from community.text import render_member_text
+from community.text import render_member_text, render_member_text_without_links
 from core.pagination import page_number
 
 register = template.Library()
@@ -18,6 +18,11 @@ REACTION_LABELS = {"hug": "Send a hug", "like": "Like", "thanks": "Say thanks"}
 @register.filter
 def member_text(text: str):
     return render_member_text(text or "")
+
+
+@register.filter
+def member_text_unlinked(text: str):
+    return render_member_text_without_links(text or "")
 
 
 # (form class, prefix, auto_id, field name) -> HTML of that field left empty on an unbound form.

@@ -3,12 +3,15 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import EmailPreferences, MessagePolicy, Notification, NotificationEmail
 from community import services as community_services
+from community.models import ModerationState
 from messaging import selectors, services, unread
 from messaging.models import Conversation, Message, Participant
+from tests.community.factories import UpdateFactory
 from tests.factories import UserFactory
 from tests.messaging.conftest import set_policy
 from tests.messaging.helpers import accepted_conversation, put_on_team
@@ -164,11 +167,54 @@ def test_a_new_member_can_start_three_conversations_a_day(ada):
 def test_an_established_member_can_start_twenty_a_day(ada):
     ada.date_joined = timezone.now() - timedelta(days=10)
     ada.save()
+    UpdateFactory(author=ada)
     others = UserFactory.create_batch(21)
     for other in others[:20]:
         services.message_send(sender=ada, recipient_id=other.pk, text="Hello")
     with pytest.raises(services.MessagingLimitReached):
         services.message_send(sender=ada, recipient_id=others[20].pk, text="Hello")
+
+
+def test_a_member_with_nothing_approved_yet_counts_as_new_however_long_ago_they_joined(ada):
+    ada.date_joined = timezone.now() - timedelta(days=40)
+    ada.save()
+    UpdateFactory(author=ada, moderation_state=ModerationState.PENDING)
+    others = UserFactory.create_batch(4)
+    for other in others[:3]:
+        services.message_send(sender=ada, recipient_id=other.pk, text="Hello")
+    with pytest.raises(services.MessagingLimitReached, match="3 new conversations a day"):
+        services.message_send(sender=ada, recipient_id=others[3].pk, text="Hello")
+
+
+def test_a_first_week_member_s_first_message_with_a_link_waits_as_a_request_with_the_link_as_words(ada, ben):
+    put_on_team(ben, ada)  # Ada is on Ben's team: without a link she would write to him directly.
+    text = "Have a look at https://example.org/miracle-cure before your next scan"
+    message = services.message_send(sender=ada, recipient_id=ben.pk, text=text)
+    assert message.links_held
+    place = Participant.objects.get(conversation=message.conversation, member=ben)
+    assert place.state == Participant.State.PENDING
+
+    client = Client()
+    client.force_login(ben)
+    page = client.get(f"/messages/{message.conversation_id}/").content.decode()
+    assert "https://example.org/miracle-cure" in page
+    assert 'href="https://example.org/miracle-cure"' not in page
+    assert "shown as plain text" in page
+    with pytest.raises(PermissionDenied):
+        services.message_send(sender=ada, recipient_id=ben.pk, text="Did you see it?")
+
+    services.request_accept(actor=ben, conversation=message.conversation)
+    page = client.get(f"/messages/{message.conversation_id}/").content.decode()
+    assert 'href="https://example.org/miracle-cure"' in page
+
+
+def test_an_older_member_s_link_is_an_ordinary_message(ada, ben):
+    ada.date_joined = timezone.now() - timedelta(days=8)
+    ada.save()
+    put_on_team(ben, ada)
+    message = services.message_send(sender=ada, recipient_id=ben.pk, text="The trial list is at https://example.org")
+    assert not message.links_held
+    assert Participant.objects.get(conversation=message.conversation, member=ben).state == Participant.State.ACCEPTED
 
 
 # Editing and deleting
