@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "articles",
+    "trials",
     "community",
     "messaging",
     "demo",  # seed_demo and seed_scale only: production may leave it out.
