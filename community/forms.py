@@ -7,10 +7,11 @@ from accounts.models import Biomarker, Profile, TreatmentType
 from articles.models import Article, Topic
 from community.models import Question, Reaction
 from community.moderation.models import ModerationAction, Report
+from core.forms import LongTextField
 
 
 class UpdateForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Share an update",
         required=False,
         max_length=5000,
@@ -43,14 +44,12 @@ class UpdateForm(forms.Form):
 
 
 class UpdateEditForm(forms.Form):
-    text = forms.CharField(
-        label="Your update", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    text = LongTextField(label="Your update", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
     picture_alt = forms.CharField(label="Picture description", required=False, max_length=250)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Write a comment",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -76,7 +75,7 @@ class QuestionForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    details = forms.CharField(
+    details = LongTextField(
         label="Details (optional)",
         required=False,
         max_length=10000,
@@ -93,7 +92,7 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Your answer",
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -130,7 +129,7 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Please choose what is wrong."},
     )
-    note = forms.CharField(
+    note = LongTextField(
         label="Anything a moderator should know (needed for “Something else”)",
         required=False,
         max_length=1000,
@@ -139,7 +138,7 @@ class ReportForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Why do you think the decision was wrong?",
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -162,7 +161,7 @@ class ReviewActionForm(forms.Form):
         label="Reason", choices=[c for c in ModerationAction.ReasonCode.choices if c[0]], required=False
     )
     note = forms.CharField(label="Note to the author", required=False, max_length=1000)
-    new_text = forms.CharField(label="Edited text", required=False, max_length=10000, widget=forms.Textarea)
+    new_text = LongTextField(label="Edited text", required=False, max_length=10000, widget=forms.Textarea)
     article = forms.ModelChoiceField(
         label="Reviewed article to point to",
         queryset=Article.objects.filter(status="published"),

@@ -1,10 +1,11 @@
 from django import forms
 
+from core.forms import LongTextField
 from messaging.models import TEXT_MAX
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Your message",
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -36,11 +36,12 @@ class MessagingLimitReached(ValidationError):
 
 def clean_text(text: str) -> str:
     """The rules for a message's words, as for posts: plain text, 5,000 characters at most."""
-    text = (text or "").replace("\x00", "").strip()
+    # Line breaks count as one character, as in the browser's box (see core.forms.LongTextField).
+    text = (text or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise ValidationError("A message needs some words.")
     if len(text) > TEXT_MAX:
-        raise ValidationError(f"A message can be at most 5,000 characters long; this one has {len(text):,}.")
+        raise ValidationError(f"A message can be at most 5,000 characters long; this one has {len(text)}.")
     return text
 
 
@@ -262,8 +263,10 @@ def request_accept(*, actor: User, conversation: Conversation) -> None:
     if not can_read_community(actor):
         raise PermissionDenied("Only members can accept messages.")
     place = _own_request(actor, conversation)
-    if place.state != Participant.State.ACCEPTED:
-        Participant.objects.filter(pk=place.pk).update(state=Participant.State.ACCEPTED)
+    if place.state == Participant.State.ACCEPTED:
+        # The sender's own side, or a request accepted already: nothing is waiting for this member.
+        raise ValidationError("There is no message request waiting for you here.")
+    Participant.objects.filter(pk=place.pk).update(state=Participant.State.ACCEPTED)
     _forget_counts_on_commit(actor.pk)
 
 

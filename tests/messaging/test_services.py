@@ -283,3 +283,10 @@ def test_the_cached_count_is_forgotten_when_a_message_arrives(ada, ben, django_c
     with django_capture_on_commit_callbacks(execute=True):
         services.message_send(sender=ada, recipient_id=ben.pk, text="Hello")
     assert unread.count_for(ben) == 1
+
+
+def test_the_sender_cannot_accept_their_own_request(ada, ben):
+    message = services.message_send(sender=ada, recipient_id=ben.pk, text="Hello Ben")
+    with pytest.raises(ValidationError, match="no message request waiting"):
+        services.request_accept(actor=ada, conversation=message.conversation)
+    assert Participant.objects.get(conversation=message.conversation, member=ben).state == Participant.State.PENDING
