@@ -1,5 +1,5 @@
 """Biomarker and treatment hubs: one page that brings together a topic's or a medicine's reviewed
-articles, the questions about it and the members who share it.
+articles, the questions about it, the members who share it and the trials recruiting for it.
 
 They live in the community app because they show questions and members; community may import
 articles, never the reverse. Every page runs a fixed number of queries: each list is one query,
@@ -18,6 +18,7 @@ from articles import selectors as article_selectors
 from articles.seo import absolute_url
 from community import selectors
 from core.page_cache import visitor_page_cache
+from trials import selectors as trial_selectors
 
 HUB_ARTICLES = 12
 HUB_QUESTIONS = 5
@@ -32,7 +33,7 @@ def _first(queryset, limit: int) -> tuple[list, bool]:
 
 
 @require_GET
-@visitor_page_cache(depends_on=("articles",))
+@visitor_page_cache(depends_on=("articles", "trials"))
 def topic_hub(request, slug: str):
     topic = article_selectors.topic_for_hub(slug=slug)
     articles, more_articles = _first(article_selectors.article_list(topic=topic), HUB_ARTICLES)
@@ -56,6 +57,8 @@ def topic_hub(request, slug: str):
         context["treatments"] = list(article_selectors.treatments_for_biomarker(biomarker=biomarker))
         context["member_count"] = account_selectors.biomarker_member_count(biomarker=biomarker)
         context["members_url"] = f"{reverse('member_list')}?{urlencode({'biomarker': biomarker.code})}"
+        context["trials"] = trial_selectors.for_biomarker(biomarker)
+        context["hub_trials_url"] = f"{reverse('trial_list')}?{urlencode({'biomarker': biomarker.code})}"
     return render(request, "community/topic_hub.html", context)
 
 
@@ -67,7 +70,7 @@ def _mentions(names: list[str]) -> Q:
 
 
 @require_GET
-@visitor_page_cache(depends_on=("articles",))
+@visitor_page_cache(depends_on=("articles", "trials"))
 def treatment_hub(request, slug: str):
     treatment = article_selectors.treatment_for_hub(slug=slug)
     articles, more_articles = _first(article_selectors.treatment_articles(treatment=treatment), HUB_ARTICLES)
@@ -98,5 +101,7 @@ def treatment_hub(request, slug: str):
             "more_members": more_members,
             "can_read": can_read,
             "canonical_url": absolute_url(treatment.get_absolute_url()),
+            "trials": trial_selectors.for_treatment(treatment),
+            "hub_trials_url": f"{reverse('trial_list')}?{urlencode({'treatment': treatment.slug})}",
         },
     )

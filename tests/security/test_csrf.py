@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 SAMPLE_ARGS = {
     "member_id": 1, "update_id": 1, "comment_id": 1, "question_id": 1, "answer_id": 1, "review_id": 1,
     "appeal_id": 1, "action_id": 1, "object_id": 1, "kind": "update", "slug": "some-slug", "token": "x",
-    "path": "updates/x.png", "contributor_id": 1, "conversation_id": 1, "message_id": 1,
+    "path": "updates/x.png", "contributor_id": 1, "conversation_id": 1, "message_id": 1, "nct_id": "NCT00000001",
 }  # fmt: skip
 NOT_POST = {"healthz", "media", "article_feed", "django.contrib.sitemaps.views.sitemap"}
 
