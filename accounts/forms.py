@@ -275,12 +275,23 @@ class SubscribeForm(forms.Form):
 class EmailPreferencesForm(forms.ModelForm):
     class Meta:
         model = EmailPreferences
-        fields = ["digest_frequency", "new_articles", "answers", "replies", "new_messages"]
+        fields = ["digest_frequency", "new_articles", "answers", "replies", "new_messages", "trial_alerts"]
         labels = {
             "digest_frequency": "A digest of what is new for you",
             "new_articles": "Email me when a new article is published",
             "answers": "Email me when someone answers my question",
             "replies": "Email me when someone replies to my comment or comments on my update",
             "new_messages": "Email me when someone sends me a private message (never the words themselves)",
+            "trial_alerts": "Tell me about new recruiting trials that match my biomarkers",
+        }
+        help_texts = {
+            "trial_alerts": "In your digest: newly recruiting trials matched to the biomarkers on your profile. "
+            "Neither the subject nor the first line ever names a biomarker or a diagnosis.",
         }
         widgets = {"digest_frequency": forms.RadioSelect}
+
+    def __init__(self, *args, health_consent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Matching trials reads health details: offered only to a member who consented to them.
+        if not health_consent:
+            del self.fields["trial_alerts"]

@@ -413,6 +413,8 @@ class EmailPreferences(models.Model):
     answers = models.BooleanField("someone answered my question", default=True)
     replies = models.BooleanField("someone replied to my comment or update", default=True)
     new_messages = models.BooleanField("new private messages", default=True)
+    # Offered only with health consent, and read only while consent and biomarkers are there.
+    trial_alerts = models.BooleanField("new recruiting trials matching my biomarkers", default=False)
     # When the digest was last delivered: the next one starts from here.
     last_digest_at = models.DateTimeField(null=True, blank=True)
     # A permanent delivery failure (5xx) for this address. Mail stops while the member's email is

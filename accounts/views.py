@@ -149,15 +149,16 @@ def unsubscribe(request, token: str):
 @login_required
 def email_preferences(request):
     preferences = subscriptions.email_preferences_get_or_create(request.user)
+    consented = selectors.has_health_consent(member=request.user)
     if request.method == "POST":
-        form = EmailPreferencesForm(request.POST, instance=preferences)
+        form = EmailPreferencesForm(request.POST, instance=preferences, health_consent=consented)
         if form.is_valid():
             subscriptions.email_preferences_update(actor=request.user, member=request.user, values=form.cleaned_data)
             messages.success(request, "Your email preferences are saved. They apply from the next email.")
             return redirect("email_preferences")
         messages.error(request, "Your preferences are not saved yet: please check the choices below.")
     else:
-        form = EmailPreferencesForm(instance=preferences)
+        form = EmailPreferencesForm(instance=preferences, health_consent=consented)
     return render(request, "accounts/email_preferences.html", {"form": form, "preferences": preferences})
 
 

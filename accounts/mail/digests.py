@@ -96,6 +96,13 @@ class DigestPart(Protocol):
         queries for the whole batch."""
 
 
+class RecordsDelivery(Protocol):
+    """A part that must remember what reached each member (trial alerts: each trial once) adds
+    `sent`, called inside the transaction that marks the digest sent, after it went."""
+
+    def sent(self, *, member_id: int, digest: "MemberDigest") -> None: ...
+
+
 _parts: dict[str, DigestPart] = {}
 
 
@@ -214,5 +221,8 @@ def _send_one(delivery: DigestDelivery, digest: MemberDigest, now: datetime) -> 
                 row.status, row.reason, row.sent_at, row.next_attempt_at = Status.SENT, "", timezone.now(), None
                 preferences.last_digest_at = now
                 preferences.save(update_fields=["last_digest_at"])
+                for part in _parts.values():
+                    if hasattr(part, "sent"):
+                        part.sent(member_id=member.pk, digest=digest)
         row.save()
         return row.status

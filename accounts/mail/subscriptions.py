@@ -5,15 +5,15 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import services, tasks
+from accounts import selectors, services, tasks
 from accounts.mail import tokens
 from accounts.models import DigestFrequency, EmailPreferences, NewsletterSubscription, User
 
-EMAIL_PREFERENCE_FIELDS = ("digest_frequency", "new_articles", "answers", "replies", "new_messages")
+EMAIL_PREFERENCE_FIELDS = ("digest_frequency", "new_articles", "answers", "replies", "new_messages", "trial_alerts")
 
 
 # Email preferences
@@ -28,6 +28,8 @@ def email_preferences_get_or_create(member: User) -> EmailPreferences:
 def email_preferences_update(*, actor: User, member: User, values: Mapping[str, Any]) -> EmailPreferences:
     if actor.pk != member.pk:
         raise PermissionDenied("Members can only change their own email preferences.")
+    if values.get("trial_alerts") and not selectors.has_health_consent(member=member):
+        raise ValidationError("Trial alerts read your biomarkers, so they need your consent to health details first.")
     with transaction.atomic(durable=True):
         preferences, _ = EmailPreferences.objects.select_for_update().get_or_create(user=member)
         services.assign_fields(preferences, values, EMAIL_PREFERENCE_FIELDS)
