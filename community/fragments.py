@@ -190,6 +190,12 @@ KINDS = {
 }
 
 
+def register(name: str, kind: Kind) -> None:
+    """An app above community adds a kind of its own (messaging: messages and inbox rows), from its
+    AppConfig.ready."""
+    KINDS[name] = kind
+
+
 def _key(kind_name: str, fingerprint: tuple) -> str:
     digest = hashlib.sha256(repr((templates_version(), fingerprint)).encode()).hexdigest()
     return f"fragment:{kind_name}:{digest}"

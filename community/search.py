@@ -8,7 +8,6 @@ catalogue and the synonym table, and "Did you mean" from trigram similarity.
 """
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
@@ -29,6 +28,7 @@ from articles import selectors as article_selectors
 from articles.models import Article, Treatment
 from community import selectors
 from community.models import Answer, Comment, ModerationState, Question, Update
+from core.db import planned_each_time
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
@@ -87,21 +87,6 @@ def expansions(query: str) -> list[str]:
     words = list(dict.fromkeys(w.lower() for w in WORD.findall(query)))
     found = [name for word in words for name in vocabulary.get(word, []) if name.lower() not in words]
     return list(dict.fromkeys(found))
-
-
-@contextmanager
-def _cursor_planned_each_time():
-    """A cursor whose statements PostgreSQL plans for their own parameters every time. The site keeps
-    statements prepared (DATABASE_PREPARED_STATEMENTS), and PostgreSQL may then settle on one generic
-    plan for any parameters. What the member typed decides a search's best plan, so a generic plan
-    makes common phrases slow (bench/RESULTS.md, "Figures that were in code comments")."""
-    with connection.cursor() as cursor:
-        saved = connection.connection.prepare_threshold
-        connection.connection.prepare_threshold = None
-        try:
-            yield cursor
-        finally:
-            connection.connection.prepare_threshold = saved
 
 
 def _has_phrase(query: str) -> bool:
@@ -304,7 +289,7 @@ def _ranked(table: _Table, search: _Search) -> list[dict]:
         JOIN {name} s ON s.id = best.id {table.shown_joins}
         ORDER BY best.rank DESC, best.id DESC
     """  # noqa: S608
-    with _cursor_planned_each_time() as cursor:
+    with planned_each_time(), connection.cursor() as cursor:
         cursor.execute(statement, _parameters(search) | reachable)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -417,7 +402,7 @@ def _search_members(search: _Search) -> list[Result]:
         return []
     blocked = selectors.blocked_member_ids(search.viewer)
     parameters = {"starts": starts, "shared": Visibility.MEMBERS, "blocked": blocked, "limit": search.limit}
-    with _cursor_planned_each_time() as cursor:
+    with planned_each_time(), connection.cursor() as cursor:
         cursor.execute(_MEMBERS, parameters)
         rows = cursor.fetchall()
     return [
