@@ -215,12 +215,31 @@ def messaging_pages(member, page_class) -> tuple[list, dict[str, list[Session]]]
         replace(signed_in(members[member_id]), path=reverse("conversation_detail", args=[conversation_id]))
         for member_id, conversation_id in places
     ]
+    # The open page's "anything new?" check, in a conversation of the bench member's that nothing
+    # sends into during the run, so each answer is the 204 that costs no database query.
+    from messaging import live
+
+    used = {conversation_id for _, conversation_id in places} | {longest.pk}
+    quiet = (
+        Conversation.objects.filter(
+            participants__member=member, participants__hidden_at=None, participants__state=Participant.State.ACCEPTED
+        )
+        .filter(with_moderators=False)
+        .exclude(pk__in=used)
+        .order_by("-last_message_at", "pk")
+        .first()
+    )
     pages = [
         page_class("messages inbox, member", reverse("message_inbox"), member=True),
         page_class(f"long conversation ({longest.n:,} messages), member", conversation_path, member=True),
         page_class("send a message, member", conversation_path, member=True, method="POST", expected_status=302),
     ]
-    return pages, {pages[0].name: [bench], pages[1].name: [bench], pages[2].name: senders}
+    chosen = {pages[0].name: [bench], pages[1].name: [bench], pages[2].name: senders}
+    if quiet is not None:
+        check = reverse("conversation_changes", args=[quiet.pk]) + f"?since={live.stamp_for(quiet)}"
+        pages.append(page_class("messages: anything new? (204), member", check, member=True, expected_status=204))
+        chosen[pages[-1].name] = [bench]
+    return pages, chosen
 
 
 def lua_script(page, sessions: list[Session]) -> str:
