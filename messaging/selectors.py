@@ -40,26 +40,28 @@ def conversation_between(a_id: int, b_id: int) -> Conversation | None:
     return Conversation.objects.filter(member_low_id=low, member_high_id=high).first()
 
 
-def send_check(*, sender: User, recipient: User | None) -> SendCheck:
+def send_check(*, sender: User, recipient: User | None, conversation: Conversation | None = None) -> SendCheck:
     """Whether `sender` may send `recipient` a message now, and if not, why, in words for them.
-    The one place these rules live: the services, the pages and the profile button all ask it."""
+    The one place these rules live: the services, the pages and the profile button all ask it.
+    A page that has the pair's conversation already passes it."""
     if not can_post(sender) or sender.is_banned:
         return SendCheck(False, "Your account cannot send messages at the moment.")
-    if recipient is None or not recipient.is_active or recipient.pk == sender.pk:
+    if recipient is None or not recipient.is_active or recipient.is_remembered or recipient.pk == sender.pk:
         return SendCheck(False, "This member cannot receive messages.")
     name = recipient.display_name
     if is_blocked_between(sender, recipient.pk):
         return SendCheck(False, f"You cannot send messages to {name}.")
-    conversation = conversation_between(sender.pk, recipient.pk)
+    if conversation is None:
+        conversation = conversation_between(sender.pk, recipient.pk)
     if conversation is not None:
-        theirs = Participant.objects.filter(conversation=conversation, member=recipient).values_list("state", flat=True)
-        their_state = theirs.first()
-        if their_state != Participant.State.ACCEPTED and conversation.started_by_id == sender.pk:
-            return SendCheck(
-                False,
-                f"Your first message to {name} is waiting for them. You can write again once they accept it.",
-                conversation,
-            )
+        if conversation.started_by_id == sender.pk:
+            theirs = Participant.objects.filter(conversation=conversation, member=recipient).values_list("state")
+            if theirs.first() != (Participant.State.ACCEPTED,):
+                return SendCheck(
+                    False,
+                    f"Your first message to {name} is waiting for them. You can write again once they accept it.",
+                    conversation,
+                )
         return SendCheck(True, conversation=conversation)
     policy = recipient.profile.message_policy
     if policy == MessagePolicy.NOBODY:

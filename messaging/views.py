@@ -68,7 +68,7 @@ def _conversation_page(request, place, form=None, status=200):
     if conversation.with_moderators:
         check = selectors.moderators_send_check(sender=request.user, conversation=conversation)
     elif place.other is not None and place.state == place.State.ACCEPTED:
-        check = selectors.send_check(sender=request.user, recipient=place.other)
+        check = selectors.send_check(sender=request.user, recipient=place.other, conversation=conversation)
     # A request's "Report" reports the newest message the sender wrote.
     request_message = None
     if place.state != place.State.ACCEPTED:
@@ -122,7 +122,7 @@ def conversation_detail(request, conversation_id: int):
             response = render(request, "messaging/_message_form.html", context)
             return reswap(retarget(response, "#message-form"), "outerHTML")
         return _conversation_page(request, place, form, status=400)
-    if request.GET.get("before") is None and place.pk is not None:
+    if request.GET.get("before") is None and place.pk is not None and _has_unread(place):
         services.conversation_mark_read(member=request.user, conversation=place.conversation)
     return _conversation_page(request, place)
 
@@ -182,10 +182,15 @@ def conversation_changes(request, conversation_id: int):
 conversation_changes.reads_no_member = True
 
 
+def _has_unread(place) -> bool:
+    # Read from the place already loaded: looking again at a read conversation writes nothing.
+    return place.last_read_at is None or place.last_read_at < place.conversation.last_message_at
+
+
 @community_member_required
 def _changed_list(request, conversation_id: int):
     place = selectors.place_for(viewer=request.user, conversation_id=conversation_id)
-    if place.pk is not None:
+    if place.pk is not None and _has_unread(place):
         services.conversation_mark_read(member=request.user, conversation=place.conversation)
     return render(request, "messaging/_message_list.html", _list_context(request, place))
 
