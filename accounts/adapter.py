@@ -3,6 +3,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 
 from accounts import services
+from accounts.mail import sending
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,7 +19,17 @@ class AccountAdapter(DefaultAccountAdapter):
         # A banned member is told so, with the reason, instead of being logged in.
         if user.is_banned:
             return render(request, "accounts/banned.html", {"member": user}, status=403)
+        # A remembered member's account is kept in their memory, not used: nobody signs in to it.
+        if user.is_remembered:
+            return render(request, "accounts/remembered.html", status=403)
         return super().pre_login(request, user, **kwargs)
+
+    def send_mail(self, template_prefix, email, context):
+        # A password reset or any other account email asked for a remembered member's address:
+        # nothing goes to it, as with every email Kindred sends (accounts.mail.sending).
+        if sending.goes_to_remembered_member([email]):
+            return
+        super().send_mail(template_prefix, email, context)
 
     def get_client_ip(self, request):
         try:

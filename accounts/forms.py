@@ -275,13 +275,24 @@ class SubscribeForm(forms.Form):
 class EmailPreferencesForm(forms.ModelForm):
     class Meta:
         model = EmailPreferences
-        fields = ["digest_frequency", "new_articles", "answers", "replies", "new_messages", "trial_alerts"]
+        fields = [
+            "digest_frequency",
+            "treatment_news",
+            "new_articles",
+            "answers",
+            "replies",
+            "new_messages",
+            "team_news",
+            "trial_alerts",
+        ]
         labels = {
             "digest_frequency": "A digest of what is new for you",
             "new_articles": "Email me when a new article is published",
             "answers": "Email me when someone answers my question",
             "replies": "Email me when someone replies to my comment or comments on my update",
             "new_messages": "Email me when someone sends me a private message (never the words themselves)",
+            "team_news": "Email me news about members of my team",
+            "treatment_news": "Include treatment news in my digest (new articles and trials)",
             "trial_alerts": "Tell me about new recruiting trials that match my biomarkers",
         }
         help_texts = {
@@ -290,8 +301,11 @@ class EmailPreferencesForm(forms.ModelForm):
         }
         widgets = {"digest_frequency": forms.RadioSelect}
 
-    def __init__(self, *args, health_consent: bool, **kwargs):
+    def __init__(self, *args, health_consent: bool, bereaved: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # Matching trials reads health details: offered only to a member who consented to them.
         if not health_consent:
             del self.fields["trial_alerts"]
+        # After a death, news of treatments can hurt: a bereaved carer may leave it out.
+        if not bereaved:
+            del self.fields["treatment_news"]

@@ -3,7 +3,8 @@ from django.shortcuts import render
 
 
 class BannedMemberMiddleware:
-    """Ends the session of a member banned while logged in. Checked before the view, so that a
+    """Ends the session of a member banned, or remembered, while logged in. Checked before the view,
+    so that a
     view marked `reads_no_member` (an answer made from the session and the cache alone) does not
     have the member row read for it."""
 
@@ -26,4 +27,7 @@ def refuse_banned(request):
     if user is not None and user.is_authenticated and user.is_banned:
         logout(request)
         return render(request, "accounts/banned.html", {"member": user}, status=403)
+    if user is not None and user.is_authenticated and user.is_remembered:
+        logout(request)
+        return render(request, "accounts/remembered.html", status=403)
     return None

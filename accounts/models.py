@@ -69,6 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     ban_reason = models.CharField(max_length=300, blank=True)
     # Set when a new member's first posts have been approved: from then on posts go live at once.
     premoderation_cleared_at = models.DateTimeField(null=True, blank=True)
+    # Set by a moderator when a member has died (memorials.services): the account no longer logs in,
+    # receives no email of any kind, and leaves member lists; what they wrote stays. Reversible.
+    remembered_at = models.DateTimeField(null=True, blank=True)
+    memorial_line = models.CharField(
+        max_length=300, blank=True, help_text="An optional line from the family, shown on the profile."
+    )
 
     objects = UserManager()
 
@@ -111,6 +117,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_banned(self) -> bool:
         return self.banned_at is not None
+
+    @property
+    def is_remembered(self) -> bool:
+        return self.remembered_at is not None
 
 
 class ReferenceEntry(models.Model):
@@ -180,6 +190,7 @@ class Profile(models.Model):
     class Role(models.TextChoices):
         LIVING_WITH = "living_with", "Living with lung cancer"
         CAREGIVER = "caregiver", "Caregiver or family"
+        BEREAVED_CARER = "bereaved_carer", "Bereaved carer"
         FRIEND = "friend", "Friend"
         OTHER = "other", "Other"
 
@@ -332,6 +343,7 @@ class Notification(models.Model):
         REACTION = "reaction", "Reactions"
         MODERATION = "moderation", "Moderation"
         MESSAGE = "message", "Private message"
+        TEAM = "team", "News about your team"
 
     # Indexed first in each index below.
     recipient = models.ForeignKey(
@@ -413,6 +425,9 @@ class EmailPreferences(models.Model):
     answers = models.BooleanField("someone answered my question", default=True)
     replies = models.BooleanField("someone replied to my comment or update", default=True)
     new_messages = models.BooleanField("new private messages", default=True)
+    team_news = models.BooleanField("news about my team", default=True)
+    # A bereaved carer may leave treatment news (new articles, trial alerts) out of their digest.
+    treatment_news = models.BooleanField("treatment news in my digest", default=True)
     # Offered only with health consent, and read only while consent and biomarkers are there.
     trial_alerts = models.BooleanField("new recruiting trials matching my biomarkers", default=False)
     # When the digest was last delivered: the next one starts from here.

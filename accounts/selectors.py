@@ -78,6 +78,9 @@ def profile_facts(*, viewer, profile: Profile) -> list[ProfileFact]:
     The owner sees every field, with those kept private marked; other members see only
     the fields left visible to members.
     """
+    if profile.user.is_remembered:
+        # A remembered member's health details are not shown to anyone.
+        return []
     is_owner = viewer.pk == profile.user_id
     facts = []
     for name in Profile.PRIVATE_FIELDS:
@@ -118,6 +121,7 @@ def members_sharing_biomarker(*, biomarker) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True,
+            remembered_at=None,
             profile__biomarkers=biomarker,
             profile__biomarkers_visibility=Visibility.MEMBERS,
         )
@@ -131,6 +135,7 @@ def members_taking(*, treatment) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True,
+            remembered_at=None,
             profile__medicines=treatment,
             profile__medicines_visibility=Visibility.MEMBERS,
         )

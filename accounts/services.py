@@ -32,6 +32,7 @@ from accounts.models import (
     User,
     Visibility,
 )
+from accounts.permissions import acts_as_moderator
 
 # What a member may change on their own profile page; the health fields need consent too.
 PROFILE_FIELDS = (*Profile.PRIVATE_FIELDS, "bio", *(f"{name}_visibility" for name in Profile.PRIVATE_FIELDS))
@@ -268,7 +269,7 @@ def former_member_get_or_create() -> User:
     return user
 
 
-def _end_sessions(member_id: int) -> None:
+def member_sessions_end(*, member_id: int) -> None:
     """Every session the member is logged in with, from the database and the cache. allauth's
     usersessions records each log-in's session key, so no other member's session is read."""
     for session in UserSession.objects.filter(user_id=member_id):
@@ -279,7 +280,9 @@ def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool
     """Delete the member's account. Health details go either way; answers and comments are kept
     under "Former member" only when the member chose so. Images leave storage and the
     confirmation email goes after the commit."""
-    if actor.pk != member.pk:
+    # A remembered member's account may be deleted by a moderator, at the family's request.
+    by_moderator = actor.pk != member.pk and member.is_remembered and acts_as_moderator(actor)
+    if actor.pk != member.pk and not by_moderator:
         raise PermissionDenied("Members can only delete their own account.")
     if member.email == FORMER_MEMBER_EMAIL:
         raise PermissionDenied("This account cannot be deleted.")
@@ -303,9 +306,11 @@ def account_delete(*, actor: User, member: User, keep_answers_and_comments: bool
         DigestDelivery.objects.filter(member=member).delete()
         Notification.objects.filter(recipient=member).delete()
         EmailAddress.objects.filter(user=member).delete()
-        _end_sessions(member.pk)
+        member_sessions_end(member_id=member.pk)
         member.delete()
         transaction.on_commit(lambda: [default_storage.delete(name) for name in files if name])
-        transaction.on_commit(
-            lambda: tasks.send_account_deleted_email.enqueue(email, display_name, keep_answers_and_comments)
-        )
+        if not member.is_remembered:
+            # No email of any kind goes to a remembered member's address, this one included.
+            transaction.on_commit(
+                lambda: tasks.send_account_deleted_email.enqueue(email, display_name, keep_answers_and_comments)
+            )

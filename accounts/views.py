@@ -23,7 +23,7 @@ from accounts.forms import (
     SubscribeForm,
 )
 from accounts.mail import subscriptions, tokens
-from accounts.models import EXPORTS_FOLDER
+from accounts.models import EXPORTS_FOLDER, Profile
 from accounts.permissions import is_member
 from core.pagination import list_page, page_number
 
@@ -150,15 +150,16 @@ def unsubscribe(request, token: str):
 def email_preferences(request):
     preferences = subscriptions.email_preferences_get_or_create(request.user)
     consented = selectors.has_health_consent(member=request.user)
+    bereaved = request.user.profile.role == Profile.Role.BEREAVED_CARER
     if request.method == "POST":
-        form = EmailPreferencesForm(request.POST, instance=preferences, health_consent=consented)
+        form = EmailPreferencesForm(request.POST, instance=preferences, health_consent=consented, bereaved=bereaved)
         if form.is_valid():
             subscriptions.email_preferences_update(actor=request.user, member=request.user, values=form.cleaned_data)
             messages.success(request, "Your email preferences are saved. They apply from the next email.")
             return redirect("email_preferences")
         messages.error(request, "Your preferences are not saved yet: please check the choices below.")
     else:
-        form = EmailPreferencesForm(instance=preferences, health_consent=consented)
+        form = EmailPreferencesForm(instance=preferences, health_consent=consented, bereaved=bereaved)
     return render(request, "accounts/email_preferences.html", {"form": form, "preferences": preferences})
 
 

@@ -91,11 +91,17 @@ def age_step(created_at) -> tuple[str, int]:
 
 
 def _member(member) -> tuple:
-    return (member.pk, member.is_active, member.display_name, str(member.profile.avatar))
+    return (member.pk, member.is_active, member.remembered_at, member.display_name, str(member.profile.avatar))
 
 
 def _outline_author(item: UpdateOutline | CommentOutline) -> tuple:
-    return (item.author_id, item.author_is_active, item.author_display_name, item.author_avatar)
+    return (
+        item.author_id,
+        item.author_is_active,
+        item.author_remembered_at,
+        item.author_display_name,
+        item.author_avatar,
+    )
 
 
 def _moderation(item) -> tuple:

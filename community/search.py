@@ -391,7 +391,8 @@ _MEMBERS = f"""
         WHERE to_tsvector('simple'::regconfig, COALESCE(location, '')::text) @@ to_tsquery('simple', %(starts)s)
           AND location_visibility = %(shared)s
     )
-    AND u.is_active AND u.banned_at IS NULL AND p.discoverable AND NOT (u.id = ANY(%(blocked)s))
+    AND u.is_active AND u.banned_at IS NULL AND u.remembered_at IS NULL AND p.discoverable
+    AND NOT (u.id = ANY(%(blocked)s))
     ORDER BY u.display_name LIMIT %(limit)s
 """  # noqa: S608
 

@@ -88,7 +88,7 @@ def _unshown(model, shown: set[str], prefix: str) -> list[str]:
 # carries health data through the process.
 NOT_IN_BYLINE = (
     "search_vector",
-    *_unshown(User, {"display_name", "is_active"}, "author__"),
+    *_unshown(User, {"display_name", "is_active", "remembered_at"}, "author__"),
     *_unshown(Profile, {"user", "avatar"}, "author__profile__"),
 )
 
@@ -203,6 +203,7 @@ class UpdateOutline:
     moderator_note_article_id: int | None
     author_id: int
     author_is_active: bool
+    author_remembered_at: datetime | None
     author_display_name: str
     author_avatar: str
     created_at: datetime
@@ -213,7 +214,7 @@ _UPDATE_OUTLINE_FIELDS = (
     *("id", "text", "edited_at", "picture", "picture_alt", "picture_width", "picture_height", "comment_count"),
     *_REACTION_COUNTS,
     *("moderation_state", "moderator_note", "moderator_note_article_id", "author_id"),
-    *("author__is_active", "author__display_name", "author__profile__avatar", "created_at"),
+    *("author__is_active", "author__remembered_at", "author__display_name", "author__profile__avatar", "created_at"),
 )
 
 
@@ -248,8 +249,9 @@ def members_like_viewer(*, viewer) -> QuerySet:
     biomarker_ids = list(profile.biomarkers.exclude(code="none_unknown").values_list("pk", flat=True))
     if biomarker_ids:
         same |= Q(profile__biomarkers__in=biomarker_ids, profile__biomarkers_visibility=Visibility.MEMBERS)
-    # Members who chose not to be found (privacy settings) are left out.
-    return User.objects.filter(same, is_active=True, profile__discoverable=True).exclude(pk=viewer.pk).distinct()
+    # Members who chose not to be found (privacy settings), and those remembered, are left out.
+    found = User.objects.filter(same, is_active=True, remembered_at=None, profile__discoverable=True)
+    return found.exclude(pk=viewer.pk).distinct()
 
 
 def viewer_reactions(*, viewer, updates) -> set[tuple[int, str]]:
@@ -430,6 +432,7 @@ class CommentOutline:
     moderator_note_article_id: int | None
     author_id: int
     author_is_active: bool
+    author_remembered_at: datetime | None
     author_display_name: str
     author_avatar: str
     created_at: datetime
@@ -446,6 +449,7 @@ _OUTLINE_FIELDS = (
     "moderator_note_article_id",
     "author_id",
     "author__is_active",
+    "author__remembered_at",
     "author__display_name",
     "author__profile__avatar",
     "created_at",
@@ -534,7 +538,7 @@ def find_members(*, viewer, role="", diagnosis="", biomarker="", treatment="", l
     only members who chose to appear here (privacy settings)."""
     require_community_reader(viewer)
     members = (
-        User.objects.filter(is_active=True, profile__discoverable=True)
+        User.objects.filter(is_active=True, remembered_at=None, profile__discoverable=True)
         .exclude(pk=viewer.pk)
         .exclude(pk__in=blocked_member_ids(viewer))
         .select_related("profile")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "trials",
     "community",
     "messaging",
+    "memorials",
     "demo",  # seed_demo and seed_scale only: production may leave it out.
 ]
 

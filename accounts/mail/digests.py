@@ -25,6 +25,8 @@ from accounts.models import DigestDelivery, DigestFrequency, User
 
 PERIOD_DAYS = {DigestFrequency.DAILY: 1, DigestFrequency.WEEKLY: 7}
 PER_SECTION = 5
+# The sections a member may leave out of their digest as "treatment news" (bereaved carers).
+TREATMENT_NEWS = ("articles", "trials")
 Status = DigestDelivery.Status
 
 
@@ -49,6 +51,7 @@ def plan(frequency: str, now: datetime | None = None) -> list[int]:
             "email",
             "is_active",
             "banned_at",
+            "remembered_at",
             "last_login",
             "date_joined",
             "verified",
@@ -62,10 +65,13 @@ def plan(frequency: str, now: datetime | None = None) -> list[int]:
             period_start=start
         ).update(status=Status.SKIPPED, reason="The period ended before it could be sent.", next_attempt_at=None)
         rows = []
-        for pk, email, is_active, banned_at, last_login, joined, is_verified, bounced in members.iterator(2000):
+        for row in members.iterator(2000):
+            pk, email, is_active, banned_at, remembered_at, last_login, joined, is_verified, bounced = row
             status, reason = Status.PENDING, ""
             if not is_active or banned_at:
                 status, reason = Status.SKIPPED, "The account is closed or banned."
+            elif remembered_at:
+                status, reason = Status.SKIPPED, "The member has died; the account is kept in memory."
             elif not is_verified:
                 status, reason = Status.SKIPPED, "The email address is not verified."
             elif bounced and bounced.lower() == email.lower():
@@ -135,6 +141,10 @@ def gather(deliveries: list[DigestDelivery], now: datetime) -> dict[int, MemberD
     for part in _parts.values():
         for member_id, sections in part.gather(since=since).items():
             digests[member_id].update(sections)
+    for delivery in deliveries:
+        if not delivery.member.email_preferences.treatment_news:
+            for section in TREATMENT_NEWS:
+                digests[delivery.member_id].pop(section, None)
     return digests
 
 

@@ -1,5 +1,6 @@
 """Building and sending the emails accounts owns. All mail goes through Django's MAILERS."""
 
+import logging
 import smtplib
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -8,12 +9,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.mail import tokens
+from accounts.models import User
 
 MAILER = "default"
+logger = logging.getLogger(__name__)
 
 
 def base_context() -> dict:
@@ -50,7 +54,23 @@ def build(
 _open_mailer: ContextVar = ContextVar("open_mailer", default=None)
 
 
+def goes_to_remembered_member(addresses) -> bool:
+    """Whether any address belongs to a member who has died (memorial status): no email of any
+    kind goes there, whatever sends it."""
+    # On lower(email), the expression the unique index is built on: one index lookup per email.
+    return (
+        User.objects.annotate(address=Lower("email"))
+        .filter(address__in=[a.lower() for a in addresses], remembered_at__isnull=False)
+        .exists()
+    )
+
+
 def send(message: EmailMultiAlternatives) -> None:
+    """Every email Kindred writes goes out here (allauth's go through accounts.adapter, which asks
+    the same question first)."""
+    if goes_to_remembered_member(message.to):
+        logger.info("Not sent: the address belongs to a remembered member.")
+        return
     mailer = _open_mailer.get()
     if mailer is None:
         mail.mailers[MAILER].send_messages([message])

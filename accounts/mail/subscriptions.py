@@ -13,7 +13,16 @@ from accounts import selectors, services, tasks
 from accounts.mail import tokens
 from accounts.models import DigestFrequency, EmailPreferences, NewsletterSubscription, User
 
-EMAIL_PREFERENCE_FIELDS = ("digest_frequency", "new_articles", "answers", "replies", "new_messages", "trial_alerts")
+EMAIL_PREFERENCE_FIELDS = (
+    "digest_frequency",
+    "new_articles",
+    "answers",
+    "replies",
+    "new_messages",
+    "team_news",
+    "treatment_news",
+    "trial_alerts",
+)
 
 
 # Email preferences

@@ -35,6 +35,8 @@ class ModeratedKind:
     hides_on_reports: bool = True
     takes_notes: bool = True
     is_account: bool = False
+    # The queue's buttons for this kind, instead of approve, remove, warn, suspend and ban.
+    actions_template: str = ""
     # The service's check on an item already found, when it differs from `reportable`: a post
     # hidden by other reports while the member wrote theirs may still be reported, unless a
     # block now stands between them.

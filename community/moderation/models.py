@@ -58,9 +58,19 @@ class ReviewItem(models.Model):
         LINKS = "links", "Held for links"
         SIGNUP = "signup", "New sign-up"
         APPEAL = "appeal", "Appeal"
+        MEMORIAL = "memorial", "A member may have died"
 
-    # Urgency: risk of self-harm first, then appeals and reports by score, then the rest by age.
-    PRIORITY = {"crisis": 100, "appeal": 30, "reported": 20, "links": 10, "premoderation": 10, "signup": 5}
+    # Urgency: risk of self-harm first, then appeals and reports by score, then the rest by age. A
+    # member telling us of a death is answered with care, not in a hurry: last.
+    PRIORITY = {
+        "crisis": 100,
+        "appeal": 30,
+        "reported": 20,
+        "links": 10,
+        "premoderation": 10,
+        "signup": 5,
+        "memorial": 3,
+    }
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -113,6 +123,10 @@ class ModerationAction(models.Model):
         BAN = "ban", "Banned the author"
         RESTORE = "restore", "Restored after appeal"
         UPHOLD = "uphold", "Upheld after appeal"
+        REMEMBER = "remember", "Set memorial status"
+        UNREMEMBER = "unremember", "Took memorial status back"
+        FAMILY_ARCHIVE = "family_archive", "Gave the family what a remembered member shared"
+        MEMORIAL_DELETE = "memorial_delete", "Deleted a remembered member's account at the family's request"
 
     class ReasonCode(models.TextChoices):
         SPAM = "spam", "It was spam or advertising"

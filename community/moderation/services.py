@@ -195,8 +195,10 @@ def _is_removal_reason(reason_code: str) -> bool:
 def _approve(*, moderator: User, review: ReviewItem, note: str = "") -> ModerationAction:
     review, item = _take_up(moderator=moderator, review=review, deciding=True)
     author = review.author
-    was_waiting = not isinstance(item, User) and item.moderation_state == ModerationState.PENDING
-    if not isinstance(item, User):
+    # Posts and messages have a moderation state; an account or a member's news does not.
+    has_state = hasattr(item, "moderation_state")
+    was_waiting = has_state and item.moderation_state == ModerationState.PENDING
+    if has_state:
         set_moderation_state(item, ModerationState.VISIBLE)
     logged = _log(moderator=moderator, kind=Kind.APPROVE, item=item, member=author, note=note.strip())
     _close_review(review, moderator)
