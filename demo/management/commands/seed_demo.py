@@ -4,6 +4,7 @@ from django.db import transaction
 from demo import accounts as accounts_demo
 from demo import articles as articles_demo
 from demo import community as community_demo
+from demo import trials as trials_demo
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created_members = accounts_demo.seed()
         created_articles = articles_demo.seed()
-        created_community = community_demo.seed()
+        created_community = community_demo.seed() | trials_demo.seed()
         if created_members:
             self.stdout.write(self.style.SUCCESS(f"Added {len(created_members)} demo members."))
         if created_articles:
