@@ -38,6 +38,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from core import page_cache
 from trials.matching import TreatmentCatalogue, find_biomarkers, load_biomarkers
 from trials.models import NCT_ID, Trial, TrialBiomarkerMatch, TrialIntervention, TrialSite
 
@@ -682,6 +683,10 @@ def import_studies(
     `is_demo` marks the trials as Kindred's fictional examples. `close_missing` also closes the
     recruiting trials the source does not list (only when every page was read). `progress`: a
     progress bar on standard error; None shows it only on a terminal."""
-    return Importer(is_demo=is_demo, batch_size=batch_size, progress=progress).run(
+    report = Importer(is_demo=is_demo, batch_size=batch_size, progress=progress).run(
         str(source) if isinstance(source, Path) else source, close_missing=close_missing
     )
+    if report.added or report.updated or report.closed:
+        # The trials pages and the hubs' trial sections are cached for visitors: show the change.
+        page_cache.invalidate("trials")
+    return report

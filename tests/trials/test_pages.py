@@ -154,3 +154,17 @@ def test_hubs_show_recruiting_trials_with_the_newest_few(client):
     treatment_page = words(client.get("/treatments/alectinib/"))
     assert "Recruiting trials (4)" in treatment_page
     assert 'href="/trials/?treatment=alectinib"' in treatment_page
+
+
+def test_an_import_shows_on_the_cached_trials_page(client, settings, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    from trials.importer import import_studies
+
+    settings.VISITOR_PAGE_CACHE_SECONDS = 60
+    assert "Demo study" not in words(client.get("/trials/"))
+    folder = Path(__file__).resolve().parents[2] / "trials" / "demo_studies"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_studies(folder, is_demo=True)
+    assert report.added
+    assert "Demo study, not a real trial" in words(client.get("/trials/"))
