@@ -1,14 +1,22 @@
 """Community's part of the digest: answers to questions the member asked or follows, updates from
-their team, and questions asked in the topics of their biomarkers. Nothing by or under a member on
-either side of a block."""
+their team, questions asked in the topics of their biomarkers, and unanswered questions they may be
+able to help with. Nothing by or under a member on either side of a block."""
 
+import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from accounts.mail import digests, tokens
-from accounts.models import Profile
+from accounts.models import Profile, Visibility
 from articles import selectors as article_selectors
+from articles.models import Treatment
 from community import selectors
+
+# "Questions you might be able to help with": at most this many, from the last two weeks.
+CAN_HELP = 3
+CAN_HELP_DAYS = 14
 
 
 class CommunityDigest:
@@ -60,6 +68,8 @@ class CommunityDigest:
             for u in member_updates
         }
 
+        can_help = self._can_help(member_ids)
+
         sections = {}
         for member_id, after in since.items():
             blocked = blocks.get(member_id, set())
@@ -82,5 +92,38 @@ class CommunityDigest:
                     for u in updates.get(member_id, [])
                     if u.created_at > after and blocked.isdisjoint(selectors.authors_behind(u))
                 ),
+                "can_help": [
+                    entry
+                    for q, entry in can_help
+                    if q.author_id != member_id and q.author_id not in blocked and self._fits(q, member_id)
+                ][:CAN_HELP],
             }
         return sections
+
+    def _can_help(self, member_ids) -> list:
+        """Unanswered questions of the last two weeks, and what each member shares that could make
+        them the one to answer: only biomarkers and medicines they left visible to members."""
+        self._biomarkers, self._medicine_names = defaultdict(set), defaultdict(list)
+        shown_biomarkers = Profile.biomarkers.through.objects.filter(
+            profile__user_id__in=member_ids, profile__biomarkers_visibility=Visibility.MEMBERS
+        ).exclude(biomarker__code="none_unknown")
+        for member_id, biomarker_id in shown_biomarkers.values_list("profile__user_id", "biomarker_id"):
+            self._biomarkers[member_id].add(biomarker_id)
+        shown_medicines = Profile.medicines.through.objects.filter(
+            profile__user_id__in=member_ids, profile__medicines_visibility=Visibility.MEMBERS
+        ).values_list("profile__user_id", "treatment_id")
+        names = {t.pk: t.names for t in Treatment.objects.filter(pk__in={t for _, t in shown_medicines})}
+        for member_id, treatment_id in shown_medicines:
+            self._medicine_names[member_id] += [name.lower() for name in names.get(treatment_id, [])]
+        questions = selectors.digest_unanswered_questions(since=timezone.now() - timedelta(days=CAN_HELP_DAYS))
+        # Oldest first: the question that has waited longest is the one to offer.
+        return [
+            (q, {"title": q.title, "url": tokens.absolute(q.get_absolute_url())})
+            for q in sorted(questions, key=lambda q: (q.created_at, q.pk))
+        ]
+
+    def _fits(self, question, member_id: int) -> bool:
+        if question.topic_id and question.topic.biomarker_id in self._biomarkers[member_id]:
+            return True
+        words = f"{question.title} {question.details}".lower()
+        return any(re.search(rf"\b{re.escape(name)}\b", words) for name in self._medicine_names[member_id])

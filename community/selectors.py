@@ -337,7 +337,8 @@ def questions(*, tab: str = "newest", topic=None, viewer=None) -> QuerySet:
     if topic is not None:
         rows = rows.filter(topic=topic)
     if tab == "unanswered":
-        return rows.filter(answer_count=0).order_by("-created_at", "-id")
+        # Oldest first: the question that has waited longest is the one to answer.
+        return rows.filter(answer_count=0).order_by("created_at", "id")
     if tab == "most_helpful":
         return rows.order_by("-helpful_count", "-answer_count", "-created_at")
     return rows.order_by("-created_at", "-id")
@@ -585,6 +586,21 @@ def digest_blocks(*, member_ids) -> dict[int, set[int]]:
         blocks[blocker_id].add(blocked_id)
         blocks[blocked_id].add(blocker_id)
     return blocks
+
+
+# Unanswered questions read for one batch of digests, newest first: more than anyone is shown.
+UNANSWERED_FOR_DIGEST = 300
+
+
+def digest_unanswered_questions(*, since) -> list[Question]:
+    """Visible questions nobody has answered yet, asked since `since`, with their topic's biomarker."""
+    return list(
+        open_to(Question, viewer=None)
+        .filter(answer_count=0, created_at__gte=since)
+        .select_related("topic")
+        .only("id", "title", "slug", "details", "author_id", "created_at", "topic_id", "topic__biomarker_id")
+        .order_by("-created_at", "-id")[:UNANSWERED_FOR_DIGEST]
+    )
 
 
 def digest_popular_questions(*, topic_ids, since, per_topic: int = 5) -> list[Question]:

@@ -299,9 +299,10 @@ def comment_delete(request, comment_id: int):
 # Questions and answers
 
 
-@visitor_page_cache(query_params=("tab", "topic", "page"))
+@visitor_page_cache(query_params=("tab", "show", "topic", "page"))
 def question_list(request):
-    tab = request.GET.get("tab", "newest")
+    # `?show=unanswered` is the address digests and staff pages link to.
+    tab = "unanswered" if request.GET.get("show") == "unanswered" else request.GET.get("tab", "newest")
     if tab not in selectors.QUESTION_TABS:
         tab = "newest"
     topic = None

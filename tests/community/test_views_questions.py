@@ -1,9 +1,11 @@
 """Questions and answers: what visitors may see, what members do, and the asker's choice."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from community import services
 from community.models import Answer, Comment, HelpfulVote, Question
@@ -379,3 +381,14 @@ def test_a_long_comment_thread_shows_its_start_and_a_link_to_the_rest(member_cli
     # Nonsense in the parameter is ignored, never an error.
     for value in ("abc", "²", "9" * 40, "-1"):
         assert member_client.get(question.get_absolute_url(), {"comments": value}).status_code == 200
+
+
+def test_unanswered_questions_come_oldest_first_at_show_unanswered(client):
+    older = QuestionFactory(title="Waiting the longest for an answer")
+    newer = QuestionFactory(title="Asked only this morning")
+    answered = QuestionFactory(title="Already answered, thank you")
+    AnswerFactory(question=answered)
+    type(older).objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
+    page = client.get("/questions/?show=unanswered").content.decode()
+    assert answered.title not in page
+    assert page.index(older.title) < page.index(newer.title)
