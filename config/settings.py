@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "community",
     "messaging",
     "memorials",
+    "insights",
     "demo",  # seed_demo and seed_scale only: production may leave it out.
 ]
 
@@ -184,6 +185,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Only the stylesheets: the site uses no Bootstrap JavaScript (pages work without scripts).
     ("vendor/bootstrap/css", BASE_DIR / "node_modules" / "bootstrap" / "dist" / "css"),
+    ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

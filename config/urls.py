@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("messages/", include("messaging.urls")),
     path("trials/", include("trials.urls")),
+    path("staff/insights/", include("insights.urls")),
     path("", include("memorials.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
