@@ -3,9 +3,11 @@ conversations, and a conversation only to the two members in it."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce, Left
 from django.http import Http404
 
@@ -145,9 +147,13 @@ ORDER BY page.last_message_at DESC, page.conversation_id DESC
 """
 
 
-def _places(viewer: User, state: str, *, limit: int, offset: int = 0) -> list[Participant]:
+_AVATAR = Profile._meta.get_field("avatar")
+
+
+def _places(viewer: User, state: str, *, limit: int, offset: int = 0) -> list[SimpleNamespace]:
     """The viewer's shown places in this state, each with the conversation, the other member (and
-    their profile's picture), the newest message's start and whether anything is unread."""
+    their profile's picture), the newest message's start and whether anything is unread. Plain
+    objects rather than model instances: building four models per row cost more than the query."""
     parameters = {
         "viewer": viewer.pk,
         "state": state,
@@ -161,29 +167,27 @@ def _places(viewer: User, state: str, *, limit: int, offset: int = 0) -> list[Pa
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     places = []
     for row in rows:
-        conversation = Conversation(
-            pk=row["conversation_id"],
-            member_low_id=row["member_low_id"],
-            member_high_id=row["member_high_id"],
-            started_by_id=row["started_by_id"],
-            created_at=row["created_at"],
-            last_message_at=row["last_message_at"],
-            with_moderators=row["with_moderators"],
-        )
-        place = Participant(
-            pk=row["id"],
-            conversation=conversation,
-            member_id=viewer.pk,
-            state=row["state"],
-            last_read_at=row["last_read_at"],
-        )
-        place.other = None
+        other = None
         if row["other_id"] is not None:
-            place.other = User(pk=row["other_id"], display_name=row["other_name"])
-            place.other.profile = Profile(user_id=row["other_id"], avatar=row["other_avatar"] or "")
-        for name in ("last_start", "last_author_id", "last_deleted_at", "last_state", "unread"):
-            setattr(place, name, row[name])
-        places.append(place)
+            avatar = FieldFile(None, _AVATAR, row["other_avatar"] or "")
+            other = SimpleNamespace(
+                pk=row["other_id"], display_name=row["other_name"], profile=SimpleNamespace(avatar=avatar)
+            )
+        places.append(
+            SimpleNamespace(
+                pk=row["id"],
+                conversation_id=row["conversation_id"],
+                conversation=SimpleNamespace(
+                    pk=row["conversation_id"],
+                    last_message_at=row["last_message_at"],
+                    with_moderators=row["with_moderators"],
+                ),
+                state=row["state"],
+                other=other,
+                **{name: row[name] for name in ("last_start", "last_author_id", "last_deleted_at", "last_state")},
+                unread=row["unread"],
+            )
+        )
     return places
 
 
@@ -193,7 +197,7 @@ def inbox_page(*, viewer: User, number: int = 1) -> ListPage:
     return ListPage(object_list=rows[:INBOX_PAGE], number=number, has_next=len(rows) > INBOX_PAGE)
 
 
-def requests_for(*, viewer: User, limit: int = 50) -> list[Participant]:
+def requests_for(*, viewer: User, limit: int = 50) -> list[SimpleNamespace]:
     """Message requests waiting for the viewer's answer (ignored ones are left out)."""
     return _places(viewer, Participant.State.PENDING, limit=limit)
 
