@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import data_export
 from accounts.mail import digests, notification_emails, sending, tokens
 from accounts.models import NewsletterSubscription
+from core import progress
 
 
 @task(queue_name="email")
@@ -43,10 +44,14 @@ def enqueue_digests(frequency: str) -> tuple[int, int]:
     size = settings.DIGEST_BATCH_SIZE
     with transaction.atomic():
         ids = digests.plan(frequency)
-        for start in range(0, len(ids), size):
-            batch = ids[start : start + size]
+    batches = [ids[start : start + size] for start in range(0, len(ids), size)]
+    # Enqueued once the plan is committed. Where tasks run at once (no worker), each batch is sent
+    # here, which is what the bar shows on a terminal.
+    with progress.bar(total=len(ids), desc=f"{frequency.capitalize()} digests", unit="digest") as shown:
+        for batch in batches:
             transaction.on_commit(lambda batch=batch: send_digest_batch.enqueue(batch))
-    return len(ids), -(-len(ids) // size)
+            shown.update(len(batch))
+    return len(ids), len(batches)
 
 
 @task()

@@ -246,6 +246,10 @@ class Scale:
     # Private messages in all, spread over conversations between members (0: none).
     messages: int = 0
 
+    def main_rows(self) -> int:
+        """About how many rows the main tables get: the progress bar's total."""
+        return sum(vars(self).values())
+
     def problems(self) -> list[str]:
         """What makes these counts impossible to load, in words an operator understands."""
         found = [f"--{name} cannot be negative." for name, value in vars(self).items() if value < 0]
@@ -285,13 +289,21 @@ def reset() -> None:
         cursor.execute(f"TRUNCATE {', '.join(SCALE_TABLES)} RESTART IDENTITY CASCADE")
 
 
-def load(*, scale: Scale, password: str | None = None, seed: int = SEED, progress: Callable[[str], None] = print):
+def load(
+    *,
+    scale: Scale,
+    password: str | None = None,
+    seed: int = SEED,
+    progress: Callable[[str], None] = print,
+    advance: Callable[[int], None] = lambda rows: None,
+):
     """Load `scale` in one transaction and return a Loaded. `password` makes BENCH_MEMBER_EMAIL a
-    working login (other scale members cannot log in)."""
+    working login (other scale members cannot log in). `progress` gets a line per step, `advance`
+    the rows each step loaded (for a progress bar)."""
     problems = scale.problems()
     if problems:
         raise ValueError(" ".join(problems))
-    loader = _Loader(scale=scale, password=password, seed=seed, progress=progress)
+    loader = _Loader(scale=scale, password=password, seed=seed, progress=progress, advance=advance)
     with transaction.atomic():
         gin_indexes = _drop_gin_indexes()
         loader.run()
@@ -325,13 +337,14 @@ def _drop_gin_indexes() -> list[tuple[str, str]]:
 class _Loader:
     """One load. Members are numbered 0..n-1 in insertion order; a low number is a busy member."""
 
-    def __init__(self, *, scale: Scale, password: str | None, seed: int, progress):
+    def __init__(self, *, scale: Scale, password: str | None, seed: int, progress, advance=lambda rows: None):
         self.scale = scale
         self.password = password
         self.rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)
         self.writer = Writer(self.rng)
         self.now = datetime.now(UTC)
         self.progress = progress
+        self.advance = advance
         self.loaded = Loaded()
         # A busy-but-not-extreme member: the top 1% of activity, not the very top.
         self.bench_member = scale.members // 100 if scale.members else None
@@ -345,6 +358,7 @@ class _Loader:
         self.loaded.seconds[name] = self.loaded.seconds.get(name, 0.0) + elapsed
         rows = self.loaded.rows.get(name)
         self.progress(f"  {name:<22} {'' if rows is None else f'{rows:,}':>11} rows {elapsed:8.1f} s")
+        self.advance(rows or 0)
 
     def copy(self, name: str, model, rows, fields) -> list[int]:
         last = _last_pk(model)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.mail import sending, tokens
 from accounts.models import EmailPreferences, Notification, NotificationEmail, User
+from core import progress
 
 PREFERENCE_FOR_KIND = {
     Notification.Kind.ANSWER: "answers",
@@ -88,7 +89,10 @@ def due_threads() -> list[tuple[int, str]]:
 
 def flush_all() -> dict[str, int]:
     counts: dict[str, int] = {}
-    for recipient_id, thread_key in due_threads():
-        outcome = flush_thread(recipient_id, thread_key)
-        counts[outcome] = counts.get(outcome, 0) + 1
+    threads = due_threads()
+    with progress.bar(total=len(threads), desc="Notification emails", unit="thread") as shown:
+        for recipient_id, thread_key in threads:
+            outcome = flush_thread(recipient_id, thread_key)
+            counts[outcome] = counts.get(outcome, 0) + 1
+            shown.update()
     return counts

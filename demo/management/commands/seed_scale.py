@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from core import progress
 from demo import scale
 
 
@@ -74,7 +75,16 @@ class Command(BaseCommand):
                 "Run with --reset to replace everything, or use a fresh database."
             )
         started = time.monotonic()
-        loaded = scale.load(scale=wanted, password=password, seed=seed, progress=self.stdout.write)
+        # On a terminal, a bar with counts and time left over the main tables' rows (the other
+        # tables it loads make the count run a little past the total); in a log, the lines alone.
+        with progress.bar(total=wanted.main_rows(), desc="seed_scale", unit="row") as shown:
+            loaded = scale.load(
+                scale=wanted,
+                password=password,
+                seed=seed,
+                progress=shown.write if not shown.disable else self.stdout.write,
+                advance=shown.update,
+            )
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
