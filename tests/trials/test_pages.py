@@ -168,3 +168,25 @@ def test_an_import_shows_on_the_cached_trials_page(client, settings, django_capt
         report = import_studies(folder, is_demo=True)
     assert report.added
     assert "Demo study, not a real trial" in words(client.get("/trials/"))
+
+
+def test_a_trial_page_and_the_member_s_matches_run_a_fixed_number_of_queries(client, django_assert_num_queries):
+    from trials import selectors
+
+    few = make_trial(biomarkers=["EGFR"], countries=["Canada"])
+    many = make_trial(biomarkers=["EGFR", "ALK", "ROS1"], countries=["Canada", "Spain", "Japan", "Brazil"])
+    with django_assert_num_queries(4):  # the trial, its matches, its interventions, its sites
+        selectors.trial_detail(nct_id=few.nct_id)
+    with django_assert_num_queries(4):
+        selectors.trial_detail(nct_id=many.nct_id)
+
+    member = UserFactory()
+    member.profile.biomarkers.set(Biomarker.objects.filter(code__in=["EGFR", "ALK"]))
+    member.profile.location = "Toronto, Canada"
+    member.profile.save()
+    for n in range(10):
+        make_trial(title=f"More {n}", biomarkers=["EGFR"], countries=["Canada"])
+    # Consent, the member's biomarkers, then one query for the matching trials and one for their matches.
+    with django_assert_num_queries(4):
+        found = selectors.trials_for_member(member=member, countries=["Canada", "Spain"])
+    assert len(found.trials) == selectors.FOR_YOU and found.countries == ["Canada"]
