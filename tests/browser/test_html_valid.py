@@ -23,10 +23,13 @@ from articles.models import Treatment
 from community import services as community
 from community.moderation import services as moderation
 from core.templatetags.html_time import html_datetime
+from memorials import services as memorials
+from messaging import services as messaging
 from tests.articles.factories import PublishedArticleFactory, TopicFactory
 from tests.community.factories import UpdateFactory
 from tests.community.test_moderation import make_moderator, make_staff, open_review
 from tests.factories import UserFactory
+from tests.trials.factories import make_trial
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,9 +118,24 @@ def site(settings, tmp_path):
     moderation.report_create(reporter=ada, item=advert, reason="spam")
     moderation.review_remove(moderator=moderator, review=open_review(advert), reason_code="spam")
 
+    # A conversation with a reported message, a conversation with the moderators, a trial, news of
+    # a death waiting in the queue and a remembered member.
+    conversation = messaging.message_send(sender=ben, recipient_id=ada.pk, text="Hello Ada, how was the scan?")
+    messaging.request_accept(actor=ada, conversation=conversation.conversation)
+    moderation.report_create(reporter=ada, item=conversation, reason="harassment")
+    to_team = messaging.moderators_message_send(sender=ada, text="Could you look at a message I reported?")
+    trial = make_trial(title="Osimertinib after surgery (test study)", biomarkers=["EGFR"], treatments=[osimertinib])
+    dora = UserFactory(display_name="Dora", date_joined=long_ago)
+    memorials.death_report_create(reporter=ben, member=cara, note="Her son wrote to me.")
+    memorials.memorial_set(moderator=moderator, member=dora, line="Forever in our hearts.")
+
     return {
         "ada": ada,
         "ben": ben,
+        "dora": dora,
+        "trial": trial,
+        "conversation": conversation.conversation,
+        "to_team": to_team.conversation,
         "moderator": moderator,
         "staff": make_staff(display_name="Sam"),
         "article": article,
@@ -144,6 +162,10 @@ def pages_by_role(site) -> dict[str, list[str]]:
             "/accounts/signup/",
             "/accounts/login/",
             "/subscribe/",
+            "/trials/",
+            site["trial"].get_absolute_url(),
+            "/bereavement/",
+            "/questions/?show=unanswered",
         ],
         "ada": [
             "/",
@@ -160,8 +182,21 @@ def pages_by_role(site) -> dict[str, list[str]]:
             "/settings/email/",
             "/settings/privacy/",
             "/search/?q=osimertinib",
+            "/messages/",
+            f"/messages/{site['conversation'].pk}/",
+            f"/messages/{site['to_team'].pk}/",
+            f"/members/{site['ben'].pk}/tell-us/",
+            f"/members/{site['dora'].pk}/",
+            "/trials/",
         ],
-        "moderator": ["/moderation/", "/moderation/log/", site["update"].get_absolute_url()],
+        "moderator": [
+            "/moderation/",
+            "/moderation/log/",
+            site["update"].get_absolute_url(),
+            "/messages/",
+            f"/messages/{site['to_team'].pk}/",
+            f"/moderation/memorial/{site['dora'].pk}/family/",
+        ],
         "staff": ["/", "/moderation/", "/moderation/log/"],
     }
 
