@@ -167,15 +167,17 @@ def _weekly_statement() -> str:
             (Reaction, "member_id"),
         ]
     )
+    # Each member's previous active week comes from a window over their own weeks: a sort, where a
+    # self-join of the weeks made PostgreSQL loop over every pair on a year of scale data.
     return f"""
         WITH weekly AS (
             SELECT DISTINCT date_trunc('week', created_at AT TIME ZONE %(tz)s)::date AS week, member_id
             FROM ({acts}) acts
         )
-        SELECT w.week, count(*), count(p.member_id)
-        FROM weekly w LEFT JOIN weekly p ON p.member_id = w.member_id AND p.week = w.week - 7
-        WHERE w.week >= %(first)s
-        GROUP BY w.week"""
+        SELECT week, count(*), count(*) FILTER (WHERE previous = week - 7)
+        FROM (SELECT week, lag(week) OVER (PARTITION BY member_id ORDER BY week) AS previous FROM weekly) w
+        WHERE week >= %(first)s
+        GROUP BY week"""
 
 
 def monday(day: date) -> date:
