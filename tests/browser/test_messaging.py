@@ -146,3 +146,19 @@ def test_a_member_reports_a_message_and_writes_to_the_moderators(page, live_serv
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_text("We removed it.")).to_be_visible()
     looks_right(page, "messages-moderators-answer")
+
+
+def test_a_member_blocks_from_a_conversation_and_it_leaves_their_inbox(page, live_server):
+    ada, ben = UserFactory(display_name="Ada"), UserFactory(display_name="Ben")
+    conversation = accepted_conversation(ada, ben, text="Why will you not answer me?")
+    log_in_as(page, live_server, ben)
+    page.goto(f"/messages/{conversation.pk}/")
+    page.get_by_text("More options").click()
+    page.get_by_role("button", name="Block Ada").click()
+    expect(page.get_by_text("You blocked this member")).to_be_visible()
+    expect(page.get_by_role("link", name="Ada")).to_have_count(0)
+    looks_right(page, "messages-after-block")
+    # Ada can no longer write to Ben.
+    log_in_as(page, live_server, ada)
+    page.goto(f"/messages/{conversation.pk}/")
+    expect(page.get_by_text("You cannot send messages to Ben.")).to_be_visible()
