@@ -260,3 +260,15 @@ def test_a_bereaved_carer_finds_support_and_may_leave_treatment_news_out_of_the_
         call_command("send_digests", frequency="weekly", stdout=StringIO())
     [digest] = [m for m in mail.outbox if m.to == [carer.email]]
     assert article.title not in digest.body and "shared an update" in digest.body
+
+
+def test_members_can_still_react_and_write_a_tribute_under_her_posts(maria):
+    from community import services as community_services
+
+    update = UpdateFactory(author=maria, text="Planted the tulips today.")
+    services.memorial_set(moderator=make_moderator(), member=maria)
+    friend = UserFactory(display_name="Jo")
+    community_services.reaction_toggle(member=friend, update=update, kind="hug")
+    community_services.comment_create(author=friend, update=update, text="We miss you, Maria.")
+    page = words(signed_in(friend).get(update.get_absolute_url()))
+    assert "We miss you, Maria." in page and "Remembered" in page
