@@ -87,8 +87,12 @@ def _at_day_end(model, opened: str, closed: str, where: str = "TRUE") -> str:
         FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') d"""
 
 
-def _daily_statements() -> dict[str, str]:
-    """Figure name -> SQL giving (day, key, value) rows."""
+CARE = ("care.asked", "care.answered_24h", "care.answered_72h", "care.unanswered_72h", "care.median_hours")
+CHUNK_DAYS = 31
+
+
+def _daily_statements() -> dict[str | tuple[str, ...], str]:
+    """Figure name -> SQL giving (day, key, value) rows; or several names -> (day, key, value, ...)."""
     visible_answer = "a.moderation_state <> 'removed' AND a.author_id <> q.author_id"
     answered = f"""
         SELECT q.created_at, (
@@ -96,9 +100,6 @@ def _daily_statements() -> dict[str, str]:
         ) AS first_answer
         FROM {_table(Question)} q
         WHERE q.created_at >= %(lo)s AND q.created_at < %(hi)s AND q.moderation_state <> 'removed'"""
-
-    def care(value: str) -> str:
-        return f"SELECT (created_at AT TIME ZONE %(tz)s)::date, '', {value} FROM ({answered}) qa GROUP BY 1"
 
     decided = "resolved_at IS NOT NULL AND resolved_by_id IS NOT NULL"
     crisis = f"reason = '{ReviewItem.Reason.CRISIS}'"
@@ -108,17 +109,17 @@ def _daily_statements() -> dict[str, str]:
         "content.questions": _per_day(Question, "created_at"),
         "content.answers": _per_day(Answer, "created_at"),
         "content.comments": _per_day(Comment, "created_at"),
-        "care.asked": care("count(*)"),
-        "care.answered_24h": care("count(*) FILTER (WHERE first_answer <= created_at + interval '24 hours')"),
-        "care.answered_72h": care("count(*) FILTER (WHERE first_answer <= created_at + interval '72 hours')"),
-        # Only questions whose 72 hours are over by now: recent days settle when rolled up again.
-        "care.unanswered_72h": care(
-            "count(*) FILTER (WHERE created_at + interval '72 hours' <= %(now)s"
-            " AND (first_answer IS NULL OR first_answer > created_at + interval '72 hours'))"
-        ),
-        "care.median_hours": care(
-            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_answer - created_at) / 3600)"
-        ),
+        # One pass over the span's questions for all five care figures. Unanswered counts only
+        # questions whose 72 hours are over by now: recent days settle when rolled up again.
+        CARE: f"""
+            SELECT (created_at AT TIME ZONE %(tz)s)::date, '',
+                count(*),
+                count(*) FILTER (WHERE first_answer <= created_at + interval '24 hours'),
+                count(*) FILTER (WHERE first_answer <= created_at + interval '72 hours'),
+                count(*) FILTER (WHERE created_at + interval '72 hours' <= %(now)s
+                    AND (first_answer IS NULL OR first_answer > created_at + interval '72 hours')),
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_answer - created_at) / 3600)
+            FROM ({answered}) qa GROUP BY 1""",
         "safety.reports": _per_day(Report, "created_at", key="reason"),
         "safety.waiting": _at_day_end(ReviewItem, "created_at", "resolved_at"),
         "safety.decisions": _per_day(ReviewItem, "resolved_at", where=decided),
@@ -201,10 +202,11 @@ def compute(first: date, last: date) -> dict[date, dict[tuple[str, str], float]]
     while day <= last:
         figures[day].update({(name, ""): 0.0 for name in COUNTED})
         day += timedelta(days=1)
-    for name, sql in _daily_statements().items():
-        for day, key, value in _rows(sql, params):
-            if value is not None and first <= day <= last:
-                figures[day][(name, key or "")] = float(value)
+    for names, sql in _daily_statements().items():
+        for day, key, *values in _rows(sql, params):
+            for name, value in zip((names,) if isinstance(names, str) else names, values, strict=True):
+                if value is not None and first <= day <= last:
+                    figures[day][(name, key or "")] = float(value)
 
     first_monday, last_monday = monday(first), monday(last)
     weekly = {
@@ -226,14 +228,25 @@ def compute(first: date, last: date) -> dict[date, dict[tuple[str, str], float]]
 
 def rollup(first: date, last: date) -> int:
     """Compute and store every figure for first..last; returns how many rows were written.
-    A day's rows are replaced whole, so a figure that went away (a reason nobody reported any
-    more) does not linger. Weekly rows are replaced only for the weeks recomputed."""
+    Works a month at a time, each in its own transaction, so no statement holds a shared database
+    for long. A day's rows are replaced whole, so a figure that went away (a reason nobody reported
+    any more) does not linger. Weekly rows are replaced only for the weeks recomputed."""
     if last < first:
         raise ValueError("The last day comes before the first.")
+    written = 0
+    start = first
+    while start <= last:
+        end = min(start + timedelta(days=CHUNK_DAYS - 1), last)
+        written += _rollup_chunk(start, end)
+        start = end + timedelta(days=1)
+    return written
+
+
+def _rollup_chunk(first: date, last: date) -> int:
     figures = compute(first, last)
     stamp = timezone.now()
+    daily_names = [name for names in _daily_statements() for name in ((names,) if isinstance(names, str) else names)]
     with transaction.atomic(durable=True):
-        daily_names = list(_daily_statements())
         DailyFigure.objects.filter(day__gte=first, day__lte=last, name__in=daily_names).delete()
         DailyFigure.objects.filter(day__in=[d for d in figures if d.weekday() == 0], name__in=WEEKLY).delete()
         rows = [
