@@ -70,17 +70,13 @@ def _enforce_new_conversation_limit(sender: User, now) -> None:
         )
 
 
-def _notify(*, sender: User, recipient_id: int, conversation: Conversation, is_request: bool) -> None:
-    # Never the message's words: only who wrote, and a link.
+def _notify(*, recipient_id: int, conversation: Conversation, who: str) -> None:
+    """Tell the recipient who wrote, with a link; never the message's words."""
     wants_email = EmailPreferences.objects.filter(user_id=recipient_id).values_list("new_messages", flat=True).first()
     notification_create(
         recipient_id=recipient_id,
         kind=Notification.Kind.MESSAGE,
-        message=(
-            f"{sender.display_name} sent you a message request"
-            if is_request
-            else f"{sender.display_name} sent you a message"
-        ),
+        message=who,
         url=reverse("conversation_detail", args=[conversation.pk]),
         thread_key=thread_key(conversation.pk),
         by_email=wants_email is not False,
@@ -144,7 +140,8 @@ def message_send(*, sender: User, recipient_id: int, text: str) -> Message:
         conversation=conversation, author=sender, text=text, created_at=now, links_held=links_held
     )
     if notify:
-        _notify(sender=sender, recipient_id=recipient.pk, conversation=conversation, is_request=is_request)
+        sent = "sent you a message request" if is_request else "sent you a message"
+        _notify(recipient_id=recipient.pk, conversation=conversation, who=f"{sender.display_name} {sent}")
     _forget_counts_on_commit(sender.pk, recipient.pk)
     _show_change_on_commit(conversation)
     return message
@@ -173,15 +170,7 @@ def moderators_message_send(*, sender: User, text: str, conversation: Conversati
     message = Message.objects.create(conversation=conversation, author=sender, text=text, created_at=now)
     member_id = conversation.member_low_id
     if from_team:
-        wants_email = EmailPreferences.objects.filter(user_id=member_id).values_list("new_messages", flat=True).first()
-        notification_create(
-            recipient_id=member_id,
-            kind=Notification.Kind.MESSAGE,
-            message="Kindred moderators sent you a message",
-            url=reverse("conversation_detail", args=[conversation.pk]),
-            thread_key=thread_key(conversation.pk),
-            by_email=wants_email is not False,
-        )
+        _notify(recipient_id=member_id, conversation=conversation, who="Kindred moderators sent you a message")
     else:
         Participant.objects.filter(conversation=conversation, member=sender).update(last_read_at=now)
     # Every moderator's header counts the members waiting for an answer.
