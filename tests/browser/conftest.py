@@ -51,3 +51,10 @@ def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+
+
+def looks_right(page, name: str) -> None:
+    """A screenshot to look at, and nothing serious for axe or the console."""
+    screenshot(page, name)
+    assert axe_violations(page) == [], name
+    assert page.console_failures == [], name

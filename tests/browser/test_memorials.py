@@ -6,18 +6,12 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import expect
 
 from memorials.models import BereavementResource
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import looks_right
 from tests.browser.test_community import log_in_as
 from tests.community.factories import UpdateFactory
 from tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def looks_right(page, name: str) -> None:
-    screenshot(page, name)
-    assert axe_violations(page) == [], name
-    assert page.console_failures == [], name
 
 
 def test_a_member_is_remembered(page, live_server):

@@ -5,18 +5,12 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import expect
 
 from messaging.models import Message
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import looks_right
 from tests.browser.test_community import log_in_as
 from tests.factories import ModeratorFactory, UserFactory
 from tests.messaging.helpers import accepted_conversation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def looks_right(page, name: str) -> None:
-    screenshot(page, name)
-    assert axe_violations(page) == [], name
-    assert page.console_failures == [], name
 
 
 def test_two_members_talk_through_a_message_request(page, live_server):

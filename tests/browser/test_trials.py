@@ -6,18 +6,12 @@ from playwright.sync_api import expect
 
 from accounts.models import Biomarker
 from articles.models import Treatment
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import looks_right
 from tests.browser.test_community import log_in_as
 from tests.factories import UserFactory
 from tests.trials.factories import make_trial
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def looks_right(page, name: str) -> None:
-    screenshot(page, name)
-    assert axe_violations(page) == [], name
-    assert page.console_failures == [], name
 
 
 def test_a_visitor_filters_trials_and_reads_one(page, live_server):
